@@ -1,0 +1,42 @@
+/// Knobs for one search call. Passed per call, never stored on the index.
+public struct SearchOptions: Sendable, Equatable {
+    /// Results per query. Must be ≥ 1. When fewer than `k` vectors are found, the tail is padded
+    /// with id −1 and score `+∞` (L2) or `−∞` (inner product, cosine).
+    public var k: Int
+    /// Base-level partitions scanned per query, nearest centroids first. Default 8. `0` scans
+    /// nothing (every slot is padding); values above the partition count scan every partition.
+    public var nprobe: Int
+    /// Partitions scanned per query on each level above the base (the levels that index
+    /// centroids), when the index has more than two levels. `nil` (default) scans
+    /// `max(2·needed, 8, 25% of the level)` partitions, where `needed` is how many centroids the
+    /// level below asks for, so upper levels lose almost nothing.
+    public var upperLevelNprobe: Int?
+    /// Threads for this call; `nil` uses the index's configured thread count. A batch is spread
+    /// over partitions; a single query splits its partitions across threads when there is enough
+    /// work to pay for it.
+    public var threads: Int?
+
+    /// Makes search options.
+    public init(k: Int = 10, nprobe: Int = 8, upperLevelNprobe: Int? = nil, threads: Int? = nil) {
+        self.k = k
+        self.nprobe = nprobe
+        self.upperLevelNprobe = upperLevelNprobe
+        self.threads = threads
+    }
+
+    /// Throws when `k < 1`, `nprobe < 0`, `upperLevelNprobe < 1` or `threads` is outside 1...1024.
+    public func validate() throws(ShoalError) {
+        guard k >= 1 else {
+            throw ShoalError(.invalidK, "k is \(k); it must be at least 1 (the number of neighbours to return)")
+        }
+        guard nprobe >= 0 else {
+            throw ShoalError(.invalidArgument, "nprobe is \(nprobe); it must be 0 or more")
+        }
+        if let upperLevelNprobe, upperLevelNprobe < 1 {
+            throw ShoalError(.invalidArgument, "upperLevelNprobe is \(upperLevelNprobe); it must be at least 1")
+        }
+        if let threads, !(1...1024).contains(threads) {
+            throw ShoalError(.invalidArgument, "threads is \(threads); it must be in 1...1024")
+        }
+    }
+}

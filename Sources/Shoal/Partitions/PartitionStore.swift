@@ -1,0 +1,126 @@
+/// Where a stored vector lives: its partition and its slot in that partition.
+struct VectorLocation: Hashable {
+    var partition: UInt32
+    var slot: UInt32
+}
+
+/// The partitions of one level, and the map from vector id to (partition, slot).
+///
+/// Invariants (checked by `checkInvariants()`):
+/// - every stored id appears exactly once, in exactly the partition and slot `locations` says;
+/// - `count` is the sum of the partition counts;
+/// - partition ids are below `nextPartitionID` and are never reused.
+///
+/// Thread safety: none of its own; the owning index's lock serialises writers against readers.
+final class PartitionStore {
+    let dimension: Int
+    private(set) var partitions: [Int: Partition] = [:]
+    private(set) var locations: [Int64: VectorLocation] = [:]
+    private(set) var nextPartitionID = 0
+    private(set) var count = 0
+
+    init(dimension: Int) {
+        self.dimension = dimension
+    }
+
+    /// Partition ids in ascending order. - Complexity: O(p log p).
+    var partitionIDs: [Int] { partitions.keys.sorted() }
+
+    /// Adds an empty partition with a fresh id and returns the id.
+    @discardableResult
+    func createPartition(capacity: Int = 0) -> Int {
+        let id = nextPartitionID
+        nextPartitionID += 1
+        partitions[id] = Partition(dimension: dimension, capacity: capacity)
+        return id
+    }
+
+    /// Adds an empty partition with a given id (when loading a file). The id must be unused.
+    func insertPartition(id: Int, capacity: Int) {
+        precondition(partitions[id] == nil, "partition \(id) exists")
+        partitions[id] = Partition(dimension: dimension, capacity: capacity)
+        nextPartitionID = max(nextPartitionID, id + 1)
+    }
+
+    /// Makes sure fresh ids start at `value` or later (after loading a file).
+    func reserveIDs(below value: Int) { nextPartitionID = max(nextPartitionID, value) }
+
+    /// Appends rows to one partition and records their locations. Ids must be new (validated by
+    /// the caller). - Complexity: O(`n * dimension`) amortised.
+    func append(
+        to partitionID: Int, vectors: UnsafePointer<Float>, ids: UnsafePointer<Int64>, count n: Int
+    ) {
+        guard let partition = partitions[partitionID] else { preconditionFailure("no partition \(partitionID)") }
+        let start = partition.count
+        partition.append(vectors: vectors, ids: ids, count: n)
+        locations.reserveCapacity(locations.count + n)
+        for i in 0..<n {
+            locations[ids[i]] = VectorLocation(partition: UInt32(partitionID), slot: UInt32(start + i))
+        }
+        count += n
+    }
+
+    /// Removes one stored id. - Returns: false when the id is not stored. - Complexity: O(dimension).
+    @discardableResult
+    func remove(id: Int64) -> Bool {
+        guard let location = locations.removeValue(forKey: id),
+            let partition = partitions[Int(location.partition)]
+        else { return false }
+        if let moved = partition.swapRemove(at: Int(location.slot)) {
+            locations[moved] = location
+        }
+        count -= 1
+        return true
+    }
+
+    /// Whether `id` is stored. - Complexity: O(1).
+    func contains(_ id: Int64) -> Bool { locations[id] != nil }
+
+    /// The stored row of `id`, or `nil`. The pointer is valid until the next mutation.
+    func vector(for id: Int64) -> UnsafePointer<Float>? {
+        guard let location = locations[id], let partition = partitions[Int(location.partition)] else { return nil }
+        return partition.row(Int(location.slot))
+    }
+
+    /// Removes a partition and its vectors. - Complexity: O(size of the partition).
+    func removePartition(_ partitionID: Int) {
+        guard let partition = partitions.removeValue(forKey: partitionID) else { return }
+        for slot in 0..<partition.count { locations.removeValue(forKey: partition.ids[slot]) }
+        count -= partition.count
+    }
+
+    /// Bytes held: partition buffers plus an estimate of the id map (its capacity × entry size).
+    var allocatedBytes: Int {
+        let partitionBytes = partitions.values.reduce(0) { $0 + $1.allocatedBytes }
+        let entryBytes = MemoryLayout<Int64>.stride + MemoryLayout<VectorLocation>.stride
+        // A native Swift dictionary fills at most 3/4 of its buckets and keeps one key, one value and
+        // one bitmap bit per bucket.
+        let buckets = locations.capacity * 4 / 3
+        let mapBytes = buckets * entryBytes + buckets / 8
+        return partitionBytes + mapBytes + partitions.count * 96
+    }
+
+    /// Drops spare capacity in every partition.
+    func shrinkToFit() {
+        for partition in partitions.values { partition.shrinkToFit() }
+    }
+
+    /// Verifies the invariants; traps with a description of the first violation.
+    /// - Complexity: O(n).
+    func checkInvariants() {
+        var total = 0
+        for (pid, partition) in partitions {
+            precondition(pid < nextPartitionID, "partition id \(pid) ≥ nextPartitionID \(nextPartitionID)")
+            for slot in 0..<partition.count {
+                let id = partition.ids[slot]
+                let location = locations[id]
+                precondition(
+                    location == VectorLocation(partition: UInt32(pid), slot: UInt32(slot)),
+                    "id \(id) at partition \(pid) slot \(slot) is mapped to \(String(describing: location))")
+            }
+            total += partition.count
+        }
+        precondition(total == count, "partition counts sum to \(total), store count is \(count)")
+        precondition(locations.count == count, "id map holds \(locations.count) ids, store count is \(count)")
+    }
+}

@@ -1,0 +1,98 @@
+import ShoalKernels
+
+extension VectorIndex {
+    /// Adds vectors with new ids: each goes to the partition of its nearest centroid, and each
+    /// partition receives its share in one bulk append.
+    ///
+    /// - Parameters:
+    ///   - vectors: row-major, `n * dimension` finite floats.
+    ///   - ids: `n` ids, unique within the batch and not already stored.
+    /// - Throws: ``ShoalError`` for a wrong length, a non-finite component, a zero vector under
+    ///   cosine, a duplicate id, or an id already stored. Nothing is added when it throws.
+    /// - Complexity: O(n × (centroids + log n) × d) for the nearest-centroid search (batched, on
+    ///   all cores) plus O(n × d) to copy.
+    public func add(vectors: [Float], ids: [Int64]) throws(ShoalError) {
+        let d = dimension
+        let n = try vectors.withUnsafeBufferPointer { (buffer) throws(ShoalError) -> Int in
+            try Validation.rows(buffer, dimension: d, what: "vectors")
+        }
+        _ = try Validation.uniqueIDs(ids, rows: n)
+        guard n > 0 else { return }
+        var stored = vectors
+        if metric.normalizes { try Validation.normalizeForCosine(&stored, dimension: d, what: "vectors") }
+        try lock.withWriteLock { () throws(ShoalError) in
+            let base = levels[0]
+            if let known = ids.first(where: base.contains) {
+                throw ShoalError(.duplicateID, "id \(known) is already stored; remove it first or use a new id")
+            }
+            let assignments = nearestPartitions(of: stored, count: n)
+            let groupIDs = Array(Set(assignments)).sorted()
+            let position = Dictionary(uniqueKeysWithValues: groupIDs.enumerated().map { ($1, Int32($0)) })
+            let grouping = Grouping(assignments: assignments.map { position[$0]! }, groupCount: groupIDs.count)
+            for (g, pid) in groupIDs.enumerated() {
+                let (groupVectors, groupMembers) = grouping.gather(g, vectors: stored, ids: ids, dimension: d)
+                LevelBuilder(configuration: configuration).append(groupVectors, groupMembers, to: pid, in: base)
+            }
+        }
+        debugCheckInvariants()
+    }
+
+    /// Removes vectors by id.
+    ///
+    /// - Throws: ``ShoalError/Code/unknownID`` naming the ids that are not stored (then nothing is
+    ///   removed), or ``ShoalError/Code/duplicateID`` if an id is listed twice.
+    /// - Complexity: O(1) per id plus O(d) to move the last row of its partition into its slot.
+    public func remove(ids: [Int64]) throws(ShoalError) {
+        var seen = Set<Int64>(minimumCapacity: ids.count)
+        for id in ids where !seen.insert(id).inserted {
+            throw ShoalError(.duplicateID, "id \(id) is listed twice; list each id to remove once")
+        }
+        try lock.withWriteLock { () throws(ShoalError) in
+            let base = levels[0]
+            let unknown = ids.filter { !base.contains($0) }
+            guard unknown.isEmpty else {
+                let shown = unknown.prefix(10).map(String.init).joined(separator: ", ")
+                let more = unknown.count > 10 ? " and \(unknown.count - 10) more" : ""
+                throw ShoalError(
+                    .unknownID, "\(unknown.count) of \(ids.count) ids are not stored (\(shown)\(more)); nothing was removed")
+            }
+            for id in ids { base.remove(id: id) }
+        }
+        debugCheckInvariants()
+    }
+
+    /// The stored vectors of `ids`, row-major (`ids.count * dimension` floats). Under cosine they
+    /// are the normalised vectors.
+    /// - Throws: ``ShoalError/Code/unknownID`` naming an id that is not stored.
+    /// - Complexity: O(`ids.count * dimension`).
+    public func vectors(for ids: [Int64]) throws(ShoalError) -> [Float] {
+        let d = dimension
+        return try lock.withReadLock { () throws(ShoalError) -> [Float] in
+            var result = [Float](repeating: 0, count: ids.count * d)
+            for (i, id) in ids.enumerated() {
+                guard let row = levels[0].vector(for: id) else {
+                    throw ShoalError(.unknownID, "id \(id) is not stored")
+                }
+                for j in 0..<d { result[i * d + j] = row[j] }
+            }
+            return result
+        }
+    }
+
+    /// Base-level partition of each row: the nearest centroid, found top-down with a batched
+    /// search. Must hold the lock.
+    func nearestPartitions(of vectors: [Float], count n: Int) -> [Int] {
+        guard levels.count > 1 else {
+            let only = levels[0].partitions.keys.first ?? 0
+            return [Int](repeating: only, count: n)
+        }
+        let engine = LevelSearch(
+            levels: levels, metric: metric.kernelMetric, threads: threadCount(nil), upperLevelNprobe: nil)
+        let heaps = vectors.withUnsafeBufferPointer { buffer in
+            engine.search(
+                level: 1, queries: buffer.baseAddress!, queryCount: n, k: 1,
+                nprobe: engine.upperNprobe(level: 1, needed: 1))
+        }
+        return (0..<n).map { Int(heaps.sorted(query: $0).first?.id ?? 0) }
+    }
+}

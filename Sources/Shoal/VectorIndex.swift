@@ -1,0 +1,100 @@
+/// A partitioned vector index: vectors with `Int64` ids, grouped into partitions by k-means, with
+/// the partitions' centroids indexed by the level above, up to one flat top partition.
+///
+/// ```swift
+/// let index = try VectorIndex.build(vectors: rows, ids: ids, configuration: .init(dimension: 128))
+/// let hits = try index.search(query, options: SearchOptions(k: 10, nprobe: 16))
+/// try index.add(vectors: more, ids: moreIDs)
+/// try index.remove(ids: [42])
+/// ```
+///
+/// Structure: `levels[0]` holds the data; `levels[l + 1]` holds the centroids of `levels[l]`, each
+/// stored under the id of its partition (the only link between levels); the top level is a single
+/// partition scanned in full. An index built with one partition has one level.
+///
+/// Thread safety: every method may be called from any thread. Searches run concurrently with one
+/// another; `add` and `remove` take an exclusive lock, so they wait for running searches and
+/// searches wait for them.
+public final class VectorIndex: @unchecked Sendable {
+    /// The configuration the index was built with.
+    public let configuration: IndexConfiguration
+    let lock = ReadWriteLock()
+    /// Guarded by `lock`.
+    var levels: [PartitionStore]
+
+    /// Makes an empty index (one flat partition). Vectors added to it all go to that partition;
+    /// use ``build(vectors:ids:configuration:)`` to partition a data set.
+    /// - Throws: ``ShoalError/Code/invalidArgument`` for an invalid configuration.
+    public init(configuration: IndexConfiguration) throws(ShoalError) {
+        try configuration.validate()
+        self.configuration = configuration
+        let base = PartitionStore(dimension: configuration.dimension)
+        base.createPartition()
+        levels = [base]
+    }
+
+    init(configuration: IndexConfiguration, levels: [PartitionStore]) {
+        self.configuration = configuration
+        self.levels = levels
+    }
+
+    /// Components per vector.
+    public var dimension: Int { configuration.dimension }
+    /// The distance metric.
+    public var metric: DistanceMetric { configuration.metric }
+
+    /// Number of stored vectors. - Complexity: O(1).
+    public var count: Int { lock.withReadLock { levels[0].count } }
+
+    /// Number of partitions in the base level. - Complexity: O(1).
+    public var partitionCount: Int { lock.withReadLock { levels[0].partitions.count } }
+
+    /// Number of levels, counting the base level and the flat top level (1 for a flat index).
+    public var levelCount: Int { lock.withReadLock { levels.count } }
+
+    /// Partition counts per level, base first (the last is always 1).
+    public var partitionCountsPerLevel: [Int] { lock.withReadLock { levels.map { $0.partitions.count } } }
+
+    /// Base-level partition sizes, largest first. - Complexity: O(p log p).
+    public var partitionSizes: [Int] {
+        lock.withReadLock { levels[0].partitions.values.map(\.count).sorted(by: >) }
+    }
+
+    /// Bytes of memory the index holds: vectors, ids and spare capacity of every level, plus the id
+    /// maps. - Complexity: O(partitions).
+    public var memoryFootprint: Int { lock.withReadLock { levels.reduce(0) { $0 + $1.allocatedBytes } } }
+
+    /// Whether `id` is stored. - Complexity: O(1).
+    public func contains(_ id: Int64) -> Bool { lock.withReadLock { levels[0].contains(id) } }
+
+    /// Every stored id, ascending. - Complexity: O(n log n).
+    public func allIDs() -> [Int64] { lock.withReadLock { levels[0].locations.keys.sorted() } }
+
+    /// Worker threads to use for a call.
+    func threadCount(_ requested: Int?) -> Int {
+        requested ?? configuration.threads ?? Parallel.coreCount
+    }
+
+    /// Verifies every structural invariant (id maps, counts, the link between levels); traps on
+    /// the first violation. Meant for tests. - Complexity: O(n).
+    public func checkInvariants() {
+        lock.withReadLock {
+            for level in levels { level.checkInvariants() }
+            guard let top = levels.last else { preconditionFailure("an index has at least one level") }
+            precondition(top.partitions.count == 1, "the top level has \(top.partitions.count) partitions, not 1")
+            for l in 0..<(levels.count - 1) {
+                let partitionIDs = Set(levels[l].partitions.keys.map(Int64.init))
+                let centroidIDs = Set(levels[l + 1].locations.keys)
+                precondition(partitionIDs == centroidIDs, "level \(l + 1) does not hold one centroid per partition of level \(l)")
+            }
+        }
+    }
+
+    /// Runs `checkInvariants()` after mutations in builds with `SHOAL_INTERNAL_CHECKS`.
+    @inline(__always)
+    func debugCheckInvariants() {
+        #if SHOAL_INTERNAL_CHECKS
+        checkInvariants()
+        #endif
+    }
+}

@@ -1,0 +1,1 @@
+../ShoalKernelsAVX512/ISAKernels.swift
