@@ -124,6 +124,10 @@ struct LevelBuilder {
     }
 
     func append(_ vectors: [Float], _ ids: [Int64], to pid: Int, in store: PartitionStore) {
+        LevelBuilder.append(vectors, ids, to: pid, in: store)
+    }
+
+    static func append(_ vectors: [Float], _ ids: [Int64], to pid: Int, in store: PartitionStore) {
         vectors.withUnsafeBufferPointer { v in
             ids.withUnsafeBufferPointer { i in
                 guard let vectorBase = v.baseAddress, let idBase = i.baseAddress else { return }

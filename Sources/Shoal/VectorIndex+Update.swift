@@ -31,7 +31,7 @@ extension VectorIndex {
             let grouping = Grouping(assignments: assignments.map { position[$0]! }, groupCount: groupIDs.count)
             for (g, pid) in groupIDs.enumerated() {
                 let (groupVectors, groupMembers) = grouping.gather(g, vectors: stored, ids: ids, dimension: d)
-                LevelBuilder(configuration: configuration).append(groupVectors, groupMembers, to: pid, in: base)
+                LevelBuilder.append(groupVectors, groupMembers, to: pid, in: base)
             }
         }
         debugCheckInvariants()
