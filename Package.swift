@@ -48,7 +48,7 @@ let package = Package(
             swiftSettings: strictSwift
         ),
         .target(name: "Shoal", dependencies: ["ShoalKernels"], swiftSettings: strictSwift),
-        .target(name: "ShoalData", dependencies: ["ShoalKernels"], swiftSettings: strictSwift),
+        .target(name: "ShoalData", dependencies: ["Shoal", "ShoalKernels"], swiftSettings: strictSwift),
         .executableTarget(
             name: "shoal",
             dependencies: [
