@@ -31,6 +31,7 @@ let package = Package(
     products: [
         .library(name: "Shoal", targets: ["Shoal"]),
         .library(name: "ShoalData", targets: ["ShoalData"]),
+        .library(name: "ShoalKernels", targets: ["ShoalKernels"]),
         .executable(name: "shoal", targets: ["shoal"]),
     ],
     dependencies: [
