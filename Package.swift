@@ -28,6 +28,7 @@ let avx512Flags: [SwiftSetting] = []
 
 let package = Package(
     name: "Shoal",
+    platforms: [.macOS(.v13)],
     products: [
         .library(name: "Shoal", targets: ["Shoal"]),
         .library(name: "ShoalData", targets: ["ShoalData"]),

@@ -6,19 +6,20 @@
 /// then the array data at ``dataOffset``.
 public struct NPYHeader: Sendable, Equatable {
     /// The format's major version: 1, 2 or 3.
-    public var majorVersion: Int
+    public let majorVersion: Int
     /// The format's minor version: 0.
-    public var minorVersion: Int
+    public let minorVersion: Int
     /// The element type.
-    public var dtype: NPYDType
+    public let dtype: NPYDType
     /// True when the elements are stored big-endian (`descr` starts with `>`); they are swapped on read.
-    public var isBigEndian: Bool
-    /// True when the data is stored column-major (`fortran_order: True`); it is transposed on read.
-    public var isFortranOrder: Bool
+    public let isBigEndian: Bool
+    /// True when a 2-D array is stored column-major (`fortran_order: True`); it is transposed on read.
+    /// Always false for 1-D arrays, where the two orders coincide.
+    public let isFortranOrder: Bool
     /// The array's shape: one or two non-negative extents.
-    public var shape: [Int]
+    public let shape: [Int]
     /// The byte offset where the array data starts.
-    public var dataOffset: Int
+    public let dataOffset: Int
 
     /// Rows of the matrix this array reads as: `shape[0]`.
     public var rows: Int { shape[0] }

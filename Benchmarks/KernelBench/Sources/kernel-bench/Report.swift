@@ -7,7 +7,7 @@ import Glibc
 import Darwin
 #endif
 
-func format(_ value: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", value) }
+func format(_ value: Double, _ digits: Int) -> String { cFormat("%.*f", Int32(digits), value) }
 
 func padded(_ text: String, _ width: Int, left: Bool = false) -> String {
     let pad = String(repeating: " ", count: max(0, width - text.count))
@@ -22,7 +22,7 @@ func printTable(_ results: [Measurement], options: Options, cVariant: String, mi
     for m in results {
         let load = m.otherCores.map { format($0, 2) } ?? "n/a"
         let outputs =
-            m.agreement.identical ? "bit-identical" : "max rel \(String(format: "%.1e", m.agreement.maxRelativeSwiftVsC))"
+            m.agreement.identical ? "bit-identical" : "max rel \(cFormat("%.1e", m.agreement.maxRelativeSwiftVsC))"
         print(
             "| \(m.bench.dimension) | \(m.bench.name) | \(m.bench.rowCount) | \(m.bench.unit.rawValue) | \(format(m.swiftRate, 2)) | \(format(m.cRate, 2)) | \(format(m.ratio, 3)) | \(load) | \(outputs) |"
         )
@@ -63,8 +63,8 @@ func printJSON(_ results: [Measurement], options: Options, cVariant: String, min
             "\"c_median_ns\": \(format(m.cMedian * 1e9, 1))",
             "\"other_load_cores\": \(m.otherCores.map { format($0, 3) } ?? "null")",
             "\"outputs_identical\": \(m.agreement.identical)",
-            "\"max_relative_swift_vs_c\": \(String(format: "%.3e", m.agreement.maxRelativeSwiftVsC))",
-            "\"max_relative_vs_exact\": \(String(format: "%.3e", m.agreement.maxRelativeVsExact))",
+            "\"max_relative_swift_vs_c\": \(cFormat("%.3e", m.agreement.maxRelativeSwiftVsC))",
+            "\"max_relative_vs_exact\": \(cFormat("%.3e", m.agreement.maxRelativeVsExact))",
         ]
         rows.append("    {" + fields.joined(separator: ", ") + "}")
     }

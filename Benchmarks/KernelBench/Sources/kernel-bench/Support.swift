@@ -72,7 +72,7 @@ struct LoadMeter {
 
     static func ownSeconds() -> Double {
         var usage = rusage()
-        getrusage(RUSAGE_SELF, &usage)
+        getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
         let user = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) * 1e-6
         let system = Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) * 1e-6
         return user + system
@@ -88,5 +88,27 @@ struct LoadMeter {
         let wall = now() - start.wall
         guard wall > 0 else { return nil }
         return max(0, ((busy - start.busy) - (LoadMeter.ownSeconds() - start.own)) / wall)
+    }
+}
+
+/// `printf`-style formatting (no Foundation): `cFormat("%.2f", x)`.
+func cFormat(_ format: String, _ arguments: CVarArg...) -> String {
+    withVaList(arguments) { list in
+        var buffer = [CChar](repeating: 0, count: 1024)
+        _ = vsnprintf(&buffer, buffer.count, format, list)
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
+
+/// Writes `text` to standard error (progress and diagnostics; stdout carries the table or JSON).
+func printError(_ text: String) {
+    var bytes = Array(text.utf8)
+    bytes.withUnsafeMutableBytes { buffer in
+        var offset = 0
+        while offset < buffer.count {
+            let written = write(2, buffer.baseAddress! + offset, buffer.count - offset)
+            if written <= 0 { return }
+            offset += written
+        }
     }
 }

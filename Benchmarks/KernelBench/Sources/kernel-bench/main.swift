@@ -30,7 +30,7 @@ struct Options {
 }
 
 func fail(_ message: String) -> Never {
-    fputs("kernel-bench: \(message)\n", stderr)
+    printError("kernel-bench: \(message)\n")
     exit(2)
 }
 
@@ -170,9 +170,8 @@ func verifyTails(dimensions: [Int], isa: InstructionSet) -> [String] {
 func run() {
     let options = parseOptions(Array(CommandLine.arguments.dropFirst()))
     let cVariant = String(cString: cref_variant())
-    fputs(
-        "kernel-bench: Swift kernels \(options.isa.rawValue) (supported: \(InstructionSet.supported.rawValue)), C reference \(cVariant), best of \(options.repetitions) × ≥\(options.minTime) s\n",
-        stderr)
+    printError(
+        "kernel-bench: Swift kernels \(options.isa.rawValue) (supported: \(InstructionSet.supported.rawValue)), C reference \(cVariant), best of \(options.repetitions) × ≥\(options.minTime) s\n")
     let tailFailures = verifyTails(dimensions: options.dimensions, isa: options.isa)
     if !tailFailures.isEmpty { fail("outputs disagree:\n  " + tailFailures.joined(separator: "\n  ")) }
 
@@ -184,7 +183,9 @@ func run() {
             let agreement = verify(bench, tolerance: 1e-4)
             if let failure = agreement.failure { fail("d=\(d) \(bench.name): outputs disagree: \(failure)") }
             let m = measure(bench, agreement: agreement, options: options)
-            fputs(String(format: "  d=%-4d %-22@ Swift %7.2f  C %7.2f  %@  ratio %.3f\n", d, bench.name, m.swiftRate, m.cRate, bench.unit.rawValue, m.ratio), stderr)
+            printError(
+                "  d=\(padded(String(d), 4, left: true)) \(padded(bench.name, 24, left: true)) Swift \(padded(format(m.swiftRate, 2), 7)) "
+                    + "C \(padded(format(m.cRate, 2), 7)) \(padded(bench.unit.rawValue, 7, left: true)) ratio \(format(m.ratio, 3))\n")
             results.append(m)
         }
     }
@@ -192,9 +193,9 @@ func run() {
     let failing = results.filter { $0.ratio < options.threshold }
     let verdict =
         failing.isEmpty
-        ? String(format: "PASS: every ratio ≥ %.2f", options.threshold)
-        : String(format: "FAIL: %d of %d ratios below %.2f: ", failing.count, results.count, options.threshold)
-            + failing.map { String(format: "d=%d %@ %.3f", $0.bench.dimension, $0.bench.name, $0.ratio) }.joined(separator: "; ")
+        ? cFormat("PASS: every ratio ≥ %.2f", options.threshold)
+        : cFormat("FAIL: %d of %d ratios below %.2f: ", failing.count, results.count, options.threshold)
+            + failing.map { "d=\($0.bench.dimension) \($0.bench.name) \(format($0.ratio, 3))" }.joined(separator: "; ")
     if options.json {
         printJSON(results, options: options, cVariant: cVariant, minimum: minimum, pass: failing.isEmpty)
     } else {
