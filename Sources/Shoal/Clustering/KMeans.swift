@@ -45,6 +45,7 @@ enum KMeans {
         }
         let metric: KernelMetric = p.spherical ? .negatedDot : .squaredL2
         var assignments = [Int32](repeating: 0, count: trainingCount)
+        let trainingNorms = metric == .squaredL2 ? squaredNorms(training, count: trainingCount, dimension: d) : nil
         for _ in 0..<p.iterations {
             training.withUnsafeBufferPointer { t in
                 centroids.withUnsafeBufferPointer { c in
@@ -52,7 +53,7 @@ enum KMeans {
                         NearestCentroids.search(
                             points: t.baseAddress!, count: trainingCount, centroids: c.baseAddress!,
                             centroidCount: p.clusters, dimension: d, metric: metric, m: 1, threads: p.threads,
-                            positions: a.baseAddress!, scores: nil)
+                            positions: a.baseAddress!, scores: nil, pointNorms: trainingNorms)
                     }
                 }
             }
@@ -61,24 +62,30 @@ enum KMeans {
         return centroids
     }
 
-    /// Recomputes centroids as the means of their points; fills empty clusters by splitting the
-    /// largest one.
+    /// Recomputes centroids as the means of their points (sums per worker, merged in Double);
+    /// fills empty clusters by splitting the largest one.
     private static func update(
         centroids: inout [Float], training: [Float], assignments: [Int32], dimension d: Int, parameters p: Parameters
     ) {
         let k = p.clusters
-        var sums = [Double](repeating: 0, count: k * d)
-        var counts = [Int](repeating: 0, count: k)
+        let n = assignments.count
+        let ranges = Parallel.ranges(count: n, chunks: max(1, min(p.threads, n / 4096)))
+        let partials = (0..<ranges.count).map { _ in PartialSums(clusters: k, dimension: d) }
         training.withUnsafeBufferPointer { t in
-            sums.withUnsafeMutableBufferPointer { s in
-                for (i, cluster) in assignments.enumerated() {
-                    let c = Int(cluster)
-                    counts[c] += 1
-                    let row = t.baseAddress! + i * d
-                    let target = s.baseAddress! + c * d
-                    for j in 0..<d { target[j] += Double(row[j]) }
+            assignments.withUnsafeBufferPointer { a in
+                // Each worker reads shared inputs and writes only its own PartialSums.
+                let shared = SendableBox((t.baseAddress!, a.baseAddress!, partials, ranges))
+                Parallel.forEach(count: ranges.count, threads: ranges.count) { _, item in
+                    let (points, assignments, partials, ranges) = shared.value
+                    partials[item].accumulate(points: points, assignments: assignments, range: ranges[item])
                 }
             }
+        }
+        var counts = [Int](repeating: 0, count: k)
+        var sums = [Double](repeating: 0, count: k * d)
+        for partial in partials {
+            for c in 0..<k { counts[c] += partial.counts[c] }
+            for i in 0..<(k * d) { sums[i] += Double(partial.sums[i]) }
         }
         for c in 0..<k where counts[c] > 0 {
             let scale = 1.0 / Double(counts[c])
@@ -103,6 +110,17 @@ enum KMeans {
         }
     }
 
+    /// `‖x‖²` of every row.
+    private static func squaredNorms(_ values: [Float], count: Int, dimension d: Int) -> [Float] {
+        var norms = [Float](repeating: 0, count: count)
+        values.withUnsafeBufferPointer { v in
+            norms.withUnsafeMutableBufferPointer { out in
+                Kernels.squaredNorms(rows: v.baseAddress!, count: count, dimension: d, out: out.baseAddress!)
+            }
+        }
+        return norms
+    }
+
     /// Scales every row to unit length (zero rows stay zero).
     static func normalizeRows(_ values: inout [Float], dimension d: Int) {
         let rows = values.count / d
@@ -114,6 +132,35 @@ enum KMeans {
                 guard norm > 0 else { continue }
                 let scale = 1 / norm.squareRoot()
                 for j in 0..<d { row[j] *= scale }
+            }
+        }
+    }
+}
+
+/// One worker's per-cluster sums and counts (Float sums over a bounded slice of points).
+private final class PartialSums: @unchecked Sendable {
+    let dimension: Int
+    var sums: [Float]
+    var counts: [Int]
+
+    init(clusters: Int, dimension: Int) {
+        self.dimension = dimension
+        sums = [Float](repeating: 0, count: clusters * dimension)
+        counts = [Int](repeating: 0, count: clusters)
+    }
+
+    func accumulate(points: UnsafePointer<Float>, assignments: UnsafePointer<Int32>, range: Range<Int>) {
+        let d = dimension
+        sums.withUnsafeMutableBufferPointer { sums in
+            counts.withUnsafeMutableBufferPointer { counts in
+                guard let target = sums.baseAddress, let tally = counts.baseAddress else { return }
+                for i in range {
+                    let c = Int(assignments[i])
+                    tally[c] &+= 1
+                    let row = points + i &* d
+                    let sum = target + c &* d
+                    for j in 0..<d { sum[j] += row[j] }
+                }
             }
         }
     }

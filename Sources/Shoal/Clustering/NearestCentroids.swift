@@ -9,13 +9,14 @@ enum NearestCentroids {
 
     /// For each of `count` points, the positions (0-based, within `centroids`) of its `m` nearest
     /// centroids, best first, into `positions[i * m ..< (i + 1) * m]` (−1 where there are fewer
-    /// than `m` centroids), and their scores into `scores` when given.
+    /// than `m` centroids), and their scores into `scores` when given. `pointNorms` may carry the
+    /// points' squared norms when the caller has them (repeated k-means passes).
     ///
     /// - Complexity: O(`count * centroidCount * dimension`) work, spread over `threads`.
     static func search(
         points: UnsafePointer<Float>, count: Int, centroids: UnsafePointer<Float>, centroidCount: Int,
         dimension d: Int, metric: KernelMetric, m: Int, threads: Int,
-        positions: UnsafeMutablePointer<Int32>, scores: UnsafeMutablePointer<Float>?
+        positions: UnsafeMutablePointer<Int32>, scores: UnsafeMutablePointer<Float>?, pointNorms: [Float]? = nil
     ) {
         guard count > 0 else { return }
         let centroidNorms = UnsafeMutablePointer<Float>.allocate(capacity: max(1, centroidCount))
@@ -31,16 +32,20 @@ enum NearestCentroids {
         // Shared read-only inputs; each chunk writes only its own rows of `positions`/`scores`, and
         // each worker only its own scratch.
         let shared = SendableBox(
-            (points, centroids, UnsafePointer(centroidNorms), scratch, positions, scores))
+            (points, centroids, UnsafePointer(centroidNorms), scratch, positions, scores, pointNorms))
         Parallel.forEach(count: chunks, threads: workers) { worker, chunk in
-            let (points, centroids, centroidNorms, scratch, positions, scores) = shared.value
+            let (points, centroids, centroidNorms, scratch, positions, scores, knownNorms) = shared.value
             let start = chunk * chunkSize
             let rows = min(chunkSize, count - start)
             let distances = scratch + worker * scratchPerWorker
             let pointNorms = distances + chunkSize * max(1, centroidCount)
             let chunkPoints = points + start * d
             if metric == .squaredL2 {
-                Kernels.squaredNorms(rows: chunkPoints, count: rows, dimension: d, out: pointNorms)
+                if let knownNorms {
+                    for i in 0..<rows { pointNorms[i] = knownNorms[start + i] }
+                } else {
+                    Kernels.squaredNorms(rows: chunkPoints, count: rows, dimension: d, out: pointNorms)
+                }
             }
             Kernels.batchDistances(
                 metric, queries: chunkPoints, queryNorms: pointNorms, queryCount: rows, rows: centroids,
