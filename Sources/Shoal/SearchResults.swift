@@ -23,14 +23,23 @@ public struct SearchResults: Sendable, Equatable {
     public let ids: [Int64]
     /// Row-major `queryCount × k` scores, matching `ids`.
     public let scores: [Float]
+    /// Base partitions scanned for each query (`nprobe` or fewer with a fixed nprobe; chosen per
+    /// query under a recall target).
+    public let partitionsScanned: [Int]
 
     /// Makes results from row-major arrays of `queryCount * k` entries.
-    public init(queryCount: Int, k: Int, ids: [Int64], scores: [Float]) {
+    public init(queryCount: Int, k: Int, ids: [Int64], scores: [Float], partitionsScanned: [Int]? = nil) {
         precondition(ids.count == queryCount * k && scores.count == queryCount * k, "results must be queryCount × k")
         self.queryCount = queryCount
         self.k = k
         self.ids = ids
         self.scores = scores
+        self.partitionsScanned = partitionsScanned ?? Array(repeating: 0, count: queryCount)
+    }
+
+    /// Mean number of base partitions scanned per query.
+    public var meanPartitionsScanned: Double {
+        queryCount == 0 ? 0 : Double(partitionsScanned.reduce(0, +)) / Double(queryCount)
     }
 
     /// The `k` neighbours of query `index`, best first. - Complexity: O(k).

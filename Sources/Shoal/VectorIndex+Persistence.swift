@@ -58,6 +58,9 @@ extension VectorIndex {
     ///   file, is truncated, fails a checksum or breaks a structural rule.
     /// - Complexity: O(n × d).
     public convenience init(contentsOf path: String, threads: Int? = nil) throws(ShoalError) {
+        if let threads, !(1...1024).contains(threads) {
+            throw ShoalError(.invalidArgument, "threads is \(threads); it must be in 1...1024")
+        }
         var input = try FileInput(path: path)
         guard input.bytes.count >= IndexFileFormat.headerSize + IndexFileFormat.trailerSize else {
             throw input.corrupt(

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import ShoalKernels
 
 extension VectorIndex {
@@ -13,6 +16,10 @@ extension VectorIndex {
     /// - Complexity: O((centroids + nprobe × average partition size) × d).
     public func search(_ query: [Float], options: SearchOptions = SearchOptions()) throws(ShoalError) -> [Neighbor] {
         try Validation.vector(query, dimension: dimension, what: "query")
+        if metric.normalizes {
+            var check = query
+            try Validation.normalizeForCosine(&check, dimension: dimension, what: "query")
+        }
         return try search(batch: query, options: options)[0]
     }
 
@@ -41,18 +48,95 @@ extension VectorIndex {
             guard levels[0].count > 0 else {
                 throw ShoalError(.emptyIndex, "the index is empty; add vectors before searching")
             }
-            guard queryCount > 0, options.nprobe > 0 else {
+            guard queryCount > 0, options.nprobe > 0 || options.recallTarget != nil else {
                 return padded(queryCount: queryCount, k: k)
             }
             let engine = LevelSearch(
                 levels: levels, metric: metric.kernelMetric, threads: threadCount(options.threads),
                 upperLevelNprobe: options.upperLevelNprobe)
-            let heaps = prepared.withUnsafeBufferPointer { buffer in
-                engine.search(
+            return prepared.withUnsafeBufferPointer { buffer in
+                if let target = options.recallTarget, levels.count > 1 {
+                    return adaptiveSearch(
+                        queries: buffer.baseAddress!, queryCount: queryCount, target: target, options: options,
+                        engine: engine)
+                }
+                let level = engine.probe(
                     level: 0, queries: buffer.baseAddress!, queryCount: queryCount, k: k, nprobe: options.nprobe)
+                let scanned = (0..<queryCount).map { level.scanned(query: $0) }
+                tracker.record(scanned)
+                return results(level.heap, queryCount: queryCount, k: k, scanned: scanned.map(\.count))
             }
-            return results(heaps, queryCount: queryCount, k: k)
         }
+    }
+
+    /// Calibrates recall-target search on queries like the ones you will send.
+    ///
+    /// Recall-target search turns its per-query recall estimate into a stopping threshold that
+    /// meets the target on average. By default it calibrates on stored vectors used as queries;
+    /// when your queries come from a different distribution (other images, questions instead of
+    /// passages), give a few hundred representative queries here and the targets will be met on
+    /// them. The exact neighbours of each are found by brute force, so this costs about
+    /// `queries × n × d` operations, once per k used afterwards.
+    ///
+    /// - Parameters:
+    ///   - queries: row-major, `count * dimension` finite floats, at least 16 queries.
+    ///   - k: also calibrate for this k now (others are calibrated on first use).
+    /// - Throws: ``ShoalError`` for a wrong length, a non-finite value, fewer than 16 queries or a
+    ///   zero query under cosine.
+    public func calibrate(queries: [Float], k: Int = 10) throws(ShoalError) {
+        let d = dimension
+        let count = try queries.withUnsafeBufferPointer { (buffer) throws(ShoalError) -> Int in
+            try Validation.rows(buffer, dimension: d, what: "calibration queries")
+        }
+        guard count >= 16 else {
+            throw ShoalError(.invalidArgument, "got \(count) calibration queries; give at least 16 (a few hundred is better)")
+        }
+        guard k >= 1 else { throw ShoalError(.invalidK, "k is \(k); it must be at least 1") }
+        var prepared = queries
+        if metric.normalizes {
+            try Validation.normalizeForCosine(&prepared, dimension: d, what: "calibration queries")
+        }
+        calibrations.pin(prepared)
+        _ = try search(batch: Array(prepared.prefix(d)), options: SearchOptions(k: k, recallTarget: 0.9))
+    }
+
+    /// Recall-target search: calibrate (once per k, under the read lock), then run APS for every
+    /// query, spread over threads.
+    private func adaptiveSearch(
+        queries: UnsafePointer<Float>, queryCount: Int, target: Double, options: SearchOptions, engine: LevelSearch
+    ) -> SearchResults {
+        let k = options.k
+        let threads = threadCount(options.threads)
+        let calibration = calibrations.calibration(k: k, generation: structureGeneration, count: levels[0].count) {
+            if let pinned = calibrations.pinnedQueries {
+                return RecallCalibration.measure(
+                    queries: pinned, own: nil, levels: levels, metric: metric, search: engine, k: k, threads: threads)
+            }
+            let sample = RecallCalibration.baseSample(
+                levels: levels, sampleSize: configuration.calibrationQueries, seed: configuration.seed)
+            return RecallCalibration.measure(
+                queries: sample.queries, own: sample.own, levels: levels, metric: metric, search: engine, k: k,
+                threads: threads)
+        }
+        let threshold = calibration.threshold(for: target)
+        if getenv("SHOAL_DEBUG_APS") != nil {
+            let lengths = calibration.traces.map(\.count)
+            print("target \(target) threshold \(threshold) calibrated mean recall \(calibration.meanRecall(threshold: threshold)) traces \(calibration.traces.count) mean length \(Double(lengths.reduce(0, +)) / Double(max(1, lengths.count)))")
+        }
+        let scan = AdaptiveScan(levels: levels, metric: metric, search: engine)
+        let merged = TopKBuffers(queryCount: queryCount, k: k)
+        let scanned = ScannedCounts(count: queryCount)
+        let shared = SendableBox((scan, queries, merged, scanned))
+        let limit = options.maxPartitions ?? Int.max
+        let d = dimension
+        Parallel.forEach(count: queryCount, threads: threads) { _, q in
+            let (scan, queries, merged, scanned) = shared.value
+            let outcome = scan.run(query: queries + q * d, k: k, threshold: threshold, maxPartitions: limit)
+            merged.merge(query: q, from: outcome.heap, query: 0)
+            scanned.set(q, partitions: outcome.scannedPartitions)
+        }
+        tracker.record(scanned.partitions)
+        return results(merged, queryCount: queryCount, k: k, scanned: scanned.counts)
     }
 
     private func padded(queryCount: Int, k: Int) -> SearchResults {
@@ -61,7 +145,7 @@ extension VectorIndex {
             scores: [Float](repeating: metric.paddingScore, count: queryCount * k))
     }
 
-    private func results(_ heaps: TopKBuffers, queryCount: Int, k: Int) -> SearchResults {
+    private func results(_ heaps: TopKBuffers, queryCount: Int, k: Int, scanned: [Int]) -> SearchResults {
         var ids = [Int64](repeating: -1, count: queryCount * k)
         var scores = [Float](repeating: metric.paddingScore, count: queryCount * k)
         for q in 0..<queryCount {
@@ -70,6 +154,31 @@ extension VectorIndex {
                 scores[q * k + j] = metric.reportedScore(hit.distance)
             }
         }
-        return SearchResults(queryCount: queryCount, k: k, ids: ids, scores: scores)
+        return SearchResults(queryCount: queryCount, k: k, ids: ids, scores: scores, partitionsScanned: scanned)
     }
+}
+
+/// Per-query scan counts and partition lists written by worker threads: each query's slot is
+/// written by one worker only, into preallocated storage, and read after the join.
+private final class ScannedCounts: @unchecked Sendable {
+    private let size: Int
+    private let slots: UnsafeMutablePointer<[Int32]>
+
+    init(count: Int) {
+        size = count
+        slots = .allocate(capacity: max(1, count))
+        slots.initialize(repeating: [], count: count)
+    }
+
+    deinit {
+        slots.deinitialize(count: size)
+        slots.deallocate()
+    }
+
+    func set(_ query: Int, partitions scanned: [Int]) {
+        slots[query] = scanned.map { Int32($0) }
+    }
+
+    var partitions: [[Int32]] { Array(UnsafeBufferPointer(start: slots, count: size)) }
+    var counts: [Int] { partitions.map(\.count) }
 }

@@ -21,6 +21,12 @@ public final class VectorIndex: @unchecked Sendable {
     let lock = ReadWriteLock()
     /// Guarded by `lock`.
     var levels: [PartitionStore]
+    /// Bumped (under the write lock) whenever partitions are split, merged or refined.
+    var structureGeneration = 0
+    /// Which partitions recent queries scanned (its own lock).
+    let tracker: AccessTracker
+    /// Recall-target calibrations per k (its own lock).
+    let calibrations = CalibrationCache()
 
     /// Makes an empty index (one flat partition). Vectors added to it all go to that partition;
     /// use ``build(vectors:ids:configuration:)`` to partition a data set.
@@ -31,11 +37,13 @@ public final class VectorIndex: @unchecked Sendable {
         let base = PartitionStore(dimension: configuration.dimension)
         base.createPartition()
         levels = [base]
+        tracker = AccessTracker(windowSize: configuration.accessWindow)
     }
 
     init(configuration: IndexConfiguration, levels: [PartitionStore]) {
         self.configuration = configuration
         self.levels = levels
+        tracker = AccessTracker(windowSize: configuration.accessWindow)
     }
 
     /// Components per vector.

@@ -24,12 +24,18 @@ public struct IndexConfiguration: Sendable, Equatable {
     public var seed: UInt64
     /// Worker threads for build, add and batch search; `nil` uses every core. Range 1...1024.
     public var threads: Int?
+    /// Queries in the access-tracking window (which partitions recent queries scanned). Default
+    /// 1000, range 1...10⁷.
+    public var accessWindow: Int
+    /// Stored vectors sampled as queries to calibrate recall-target search. Default 256, range
+    /// 16...100 000; more gives a steadier calibration and a slower first recall-target search.
+    public var calibrationQueries: Int
 
     /// Makes a configuration with the defaults above.
     public init(
         dimension: Int, metric: DistanceMetric = .l2, partitionCount: Int? = nil, kMeansIterations: Int = 10,
         maxTrainingPointsPerCentroid: Int = 256, maxTopLevelCentroids: Int = 4096, seed: UInt64 = 1234,
-        threads: Int? = nil
+        threads: Int? = nil, accessWindow: Int = 1000, calibrationQueries: Int = 256
     ) {
         self.dimension = dimension
         self.metric = metric
@@ -39,6 +45,8 @@ public struct IndexConfiguration: Sendable, Equatable {
         self.maxTopLevelCentroids = maxTopLevelCentroids
         self.seed = seed
         self.threads = threads
+        self.accessWindow = accessWindow
+        self.calibrationQueries = calibrationQueries
     }
 
     /// Throws ``ShoalError/Code/invalidArgument`` naming the first field out of range.
@@ -49,6 +57,8 @@ public struct IndexConfiguration: Sendable, Equatable {
         try check(maxTrainingPointsPerCentroid, in: 1...1_000_000, "maxTrainingPointsPerCentroid")
         try check(maxTopLevelCentroids, in: 2...1_000_000, "maxTopLevelCentroids")
         if let threads { try check(threads, in: 1...1024, "threads") }
+        try check(accessWindow, in: 1...10_000_000, "accessWindow")
+        try check(calibrationQueries, in: 16...100_000, "calibrationQueries")
     }
 
     /// The default partition count for `n` vectors (see ``partitionCount``).

@@ -16,6 +16,24 @@ struct LevelSearch {
     /// The best `k` vectors of `level` for each query, scanning `nprobe` partitions of it.
     /// - Complexity: O(nprobe × partition size × d) per query at each level.
     func search(level l: Int, queries: UnsafePointer<Float>, queryCount: Int, k: Int, nprobe: Int) -> TopKBuffers {
+        probe(level: l, queries: queries, queryCount: queryCount, k: k, nprobe: nprobe).heap
+    }
+
+    /// The result of searching one level: the heaps, and the partitions each query scanned
+    /// (`queryCount × probesPerQuery` ids, −1 for none).
+    struct LevelResult {
+        var heap: TopKBuffers
+        var probes: [Int]
+        var probesPerQuery: Int
+
+        /// The partitions query `q` scanned.
+        func scanned(query q: Int) -> [Int32] {
+            probes[(q * probesPerQuery)..<((q + 1) * probesPerQuery)].filter { $0 >= 0 }.map { Int32($0) }
+        }
+    }
+
+    /// As `search`, also reporting which partitions were scanned.
+    func probe(level l: Int, queries: UnsafePointer<Float>, queryCount: Int, k: Int, nprobe: Int) -> LevelResult {
         let store = levels[l]
         let probesPerQuery: Int
         var probes: [Int]
@@ -37,14 +55,17 @@ struct LevelSearch {
                 }
             }
         }
+        let heap: TopKBuffers
         if queryCount == 1 {
-            return QueryScan.run(
+            heap = QueryScan.run(
                 level: store, query: queries, probes: probes[...].filter { $0 >= 0 }[...], k: k, metric: metric,
                 threads: threads)
+        } else {
+            heap = BatchScan.run(
+                level: store, queries: queries, queryCount: queryCount, probes: probes, probesPerQuery: probesPerQuery,
+                k: k, metric: metric, threads: threads)
         }
-        return BatchScan.run(
-            level: store, queries: queries, queryCount: queryCount, probes: probes, probesPerQuery: probesPerQuery,
-            k: k, metric: metric, threads: threads)
+        return LevelResult(heap: heap, probes: probes, probesPerQuery: probesPerQuery)
     }
 
     /// Partitions to scan on an upper level that must deliver `needed` centroids.

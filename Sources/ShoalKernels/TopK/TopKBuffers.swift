@@ -54,6 +54,11 @@ public final class TopKBuffers: @unchecked Sendable {
         counts[query] < k ? .infinity : distances[query &* k]
     }
 
+    /// The id of the current k-th (worst kept) result of `query`, or `nil` while fewer than k are held.
+    public func worstID(query: Int) -> Int64? {
+        counts[query] < k ? nil : ids[query &* k]
+    }
+
     /// Offers one candidate. - Complexity: O(1) if rejected, O(log k) if kept.
     @inlinable
     public func push(query: Int, distance: Float, id: Int64) {

@@ -32,6 +32,11 @@ struct Eval: ParsableCommand {
     @Option(help: "Comma-separated nprobe values to measure.")
     var nprobe: IntegerList = IntegerList([1, 2, 4, 8, 16, 32, 64])
 
+    @Option(
+        name: .customLong("recall-target"),
+        help: "Comma-separated recall targets (e.g. 0.8,0.9,0.95,0.99); each query then picks its own partitions.")
+    var recallTarget: String?
+
     @Option(help: "Threads for searching (default: every core).")
     var threads: Int?
 
@@ -78,12 +83,30 @@ struct Eval: ParsableCommand {
                     + "\(searchThreads) thread\(searchThreads == 1 ? "" : "s"), k = \(k)")
             print(EvalTable.header)
         }
+        if let targets = try parsedTargets() {
+            for target in targets {
+                Terminal.progress("searching with recall target \(target)…")
+                let row = try runner.run(nprobe: 0, recallTarget: target)
+                Terminal.endProgress()
+                print(json ? row.json : EvalTable.line(row))
+            }
+            return
+        }
         for value in nprobe.values {
             Terminal.progress("searching with nprobe \(value)…")
             let row = try runner.run(nprobe: value)
             Terminal.endProgress()
             print(json ? row.json : EvalTable.line(row))
         }
+    }
+
+    private func parsedTargets() throws -> [Double]? {
+        guard let recallTarget else { return nil }
+        let values = recallTarget.split(separator: ",").map { Double($0) }
+        guard !values.isEmpty, values.allSatisfy({ $0.map { $0 > 0 && $0 <= 1 } ?? false }) else {
+            throw ValidationError("--recall-target takes numbers in (0, 1] separated by commas, got \(recallTarget)")
+        }
+        return values.compactMap { $0 }
     }
 }
 

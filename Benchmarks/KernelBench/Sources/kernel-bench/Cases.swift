@@ -16,7 +16,7 @@ struct BenchCase {
     let unit: Throughput
     /// Bytes (scans) or floating-point operations (batches) per call.
     let workPerCall: Double
-    let runSwift: () -> Void
+    var runSwift: () -> Void
     let runC: () -> Void
     let swiftOut: FloatBuffer
     let cOut: FloatBuffer

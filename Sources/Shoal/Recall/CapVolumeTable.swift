@@ -1,0 +1,48 @@
+import Synchronization
+
+/// The fraction of a `d`-ball's volume cut off by a hyperplane at distance `h` from its centre,
+/// relative to the radius `ρ`: `½ · I_{1−(h/ρ)²}((d+1)/2, ½)` (Li, 2011), tabulated at 1025 evenly
+/// spaced values of `t = h/ρ ∈ [0, 1]` and interpolated linearly.
+///
+/// Tables are built once per dimension and shared (`table(for:)`), fixing the reference
+/// implementation's single global table built for whichever dimension came first.
+///
+/// Thread safety: immutable after construction; the cache is protected by a mutex.
+final class CapVolumeTable: Sendable {
+    static let resolution = 1024
+    let dimension: Int
+    private let values: [Float]
+
+    private static let cache = Mutex<[Int: CapVolumeTable]>([:])
+
+    /// The shared table for `dimension`. - Complexity: O(1) after the first call per dimension.
+    static func table(for dimension: Int) -> CapVolumeTable {
+        cache.withLock { tables in
+            if let table = tables[dimension] { return table }
+            let table = CapVolumeTable(dimension: dimension)
+            tables[dimension] = table
+            return table
+        }
+    }
+
+    init(dimension: Int) {
+        self.dimension = dimension
+        let a = (Double(dimension) + 1) / 2
+        values = (0...CapVolumeTable.resolution).map { i in
+            let t = Double(i) / Double(CapVolumeTable.resolution)
+            return Float(0.5 * IncompleteBeta.regularized(1 - t * t, a: a, b: 0.5))
+        }
+    }
+
+    /// The cap fraction for a plane at `distance` from the centre of a ball of `radius`:
+    /// ½ at distance 0, 0 at or beyond the radius.
+    func fraction(distance: Float, radius: Float) -> Float {
+        guard radius > 0, radius.isFinite else { return radius.isInfinite ? 0.5 : 0 }
+        let t = distance / radius
+        guard t < 1 else { return 0 }
+        let position = max(0, t) * Float(CapVolumeTable.resolution)
+        let index = min(CapVolumeTable.resolution - 1, Int(position))
+        let weight = position - Float(index)
+        return values[index] * (1 - weight) + values[index + 1] * weight
+    }
+}

@@ -1,0 +1,141 @@
+import ShoalKernels
+
+/// Maps a recall target to the APS stopping threshold that meets it on this index.
+///
+/// The spherical-cap estimate is only a model: on real data it is biased (the reference
+/// implementation returned 0.87 when asked for 0.9, and about 0.7 for every target on CLIP
+/// vectors). So Shoal measures the bias: it samples stored vectors as queries, finds their exact
+/// neighbours (excluding the query vector itself), runs APS on each while recording, after every
+/// partition, the model's estimate and the true recall, and then picks for each target the smallest
+/// threshold whose mean true recall over the sample reaches the target. Scans in the trace stop once
+/// the true recall is 1, so a threshold past the last recorded estimate keeps recall 1.
+///
+/// Thread safety: immutable after construction.
+final class RecallCalibration: Sendable {
+    /// For each sample query, (estimate, true recall) after each scanned partition.
+    let traces: [[(estimate: Float, recall: Float)]]
+
+    init(traces: [[(estimate: Float, recall: Float)]]) {
+        self.traces = traces
+    }
+
+    /// Mean true recall if APS stopped at the first estimate ≥ `threshold`.
+    func meanRecall(threshold: Float) -> Double {
+        guard !traces.isEmpty else { return 1 }
+        var total = 0.0
+        for trace in traces {
+            let stop = trace.first { $0.estimate >= threshold } ?? trace.last
+            total += Double(stop?.recall ?? 1)
+        }
+        return total / Double(traces.count)
+    }
+
+    /// The smallest threshold whose mean recall reaches `target` (bisection over 0 up to the
+    /// largest statistic recorded; that largest value when none does).
+    /// - Complexity: O(40 × samples × trace length).
+    func threshold(for target: Double) -> Float {
+        if meanRecall(threshold: 0) >= target { return 0 }
+        var low: Float = 0
+        var high: Float = traces.lazy.flatMap { $0 }.map(\.estimate).max() ?? 1
+        high = max(high, 1)
+        if meanRecall(threshold: high) < target { return .infinity }
+        for _ in 0..<40 {
+            let middle = (low + high) / 2
+            if meanRecall(threshold: middle) >= target { high = middle } else { low = middle }
+        }
+        return high
+    }
+
+    /// Stored vectors to use as calibration queries: `sampleSize` of them (chosen with `seed`),
+    /// each to be scored without its own id.
+    static func baseSample(levels: [PartitionStore], sampleSize: Int, seed: UInt64) -> (queries: [Float], own: [Int64]) {
+        let base = levels[0]
+        let d = base.dimension
+        let ids = base.locations.keys.sorted()
+        var random = SeededGenerator(seed: seed)
+        let chosen = random.sample(min(sampleSize, ids.count), from: ids.count).map { ids[$0] }
+        var queries = [Float](repeating: 0, count: chosen.count * d)
+        for (i, id) in chosen.enumerated() {
+            guard let row = base.vector(for: id) else { continue }
+            for j in 0..<d { queries[i * d + j] = row[j] }
+        }
+        return (queries, chosen)
+    }
+
+    /// Measures traces for calibration queries (row-major). `own[i]`, when given, is an id that
+    /// query `i` must not count (the stored vector it was taken from).
+    /// - Complexity: O(queries × (n × d + scanned × size × d)), spread over `threads`.
+    static func measure(
+        queries: [Float], own: [Int64]?, levels: [PartitionStore], metric: DistanceMetric, search: LevelSearch,
+        k: Int, threads: Int
+    ) -> RecallCalibration {
+        let base = levels[0]
+        let d = base.dimension
+        let count = queries.count / d
+        guard count > 0, base.count > k + 1, levels.count > 1 else { return RecallCalibration(traces: []) }
+        let excluded = own ?? Array(repeating: Int64.min, count: count)
+        let extra = own == nil ? 0 : 1
+        let truths = exactNeighbours(
+            queries: queries, excluding: excluded, base: base, k: k, extra: extra, metric: metric, threads: threads)
+        let traces = TraceCollector(count: count)
+        let scan = AdaptiveScan(levels: levels, metric: metric, search: search)
+        let shared = SendableBox((queries, truths, traces, excluded, scan))
+        Parallel.forEach(count: count, threads: threads) { _, q in
+            let (queries, truths, traces, excluded, scan) = shared.value
+            let truth = truths[q]
+            var trace: [(estimate: Float, recall: Float)] = []
+            queries.withUnsafeBufferPointer { buffer in
+                _ = scan.run(
+                    query: buffer.baseAddress! + q * d, k: k + extra, threshold: .infinity, maxPartitions: Int.max
+                ) { estimate, heap in
+                    let found = heap.sorted(query: 0).lazy.map(\.id).filter { $0 != excluded[q] }.prefix(k)
+                    let recall = Float(found.filter(truth.contains).count) / Float(max(1, truth.count))
+                    trace.append((estimate, recall))
+                    return recall < 1
+                }
+            }
+            traces.store(trace, at: q)
+        }
+        return RecallCalibration(traces: traces.all)
+    }
+
+    /// Exact top-k ids of each query among the stored vectors, leaving out the query's own id.
+    private static func exactNeighbours(
+        queries: [Float], excluding own: [Int64], base: PartitionStore, k: Int, extra: Int, metric: DistanceMetric,
+        threads: Int
+    ) -> [Set<Int64>] {
+        let d = base.dimension
+        let count = own.count
+        let heaps = TopKBuffers(queryCount: count, k: k + extra)
+        let partitions = Array(base.partitions.values)
+        let shared = SendableBox((queries, partitions, heaps))
+        Parallel.forEach(count: count, threads: threads) { _, q in
+            let (queries, partitions, heaps) = shared.value
+            let scratch = ScanScratch()
+            queries.withUnsafeBufferPointer { buffer in
+                for partition in partitions where partition.count > 0 {
+                    scratch.reserveDistances(partition.count)
+                    Kernels.distances(
+                        metric.kernelMetric, query: buffer.baseAddress! + q * d, rows: partition.vectors,
+                        count: partition.count, dimension: d, out: scratch.distances)
+                    heaps.push(query: q, candidates: scratch.distances, ids: partition.ids, count: partition.count)
+                }
+            }
+        }
+        return (0..<count).map { q in Set(heaps.sorted(query: q).map(\.id).filter { $0 != own[q] }.prefix(k)) }
+    }
+}
+
+/// Collects per-query traces from worker threads (each query's slot is written once, by one worker).
+private final class TraceCollector: @unchecked Sendable {
+    private var slots: [[(estimate: Float, recall: Float)]]
+    private let lock = ReadWriteLock()
+
+    init(count: Int) { slots = Array(repeating: [], count: count) }
+
+    func store(_ trace: [(estimate: Float, recall: Float)], at index: Int) {
+        lock.withWriteLock { slots[index] = trace }
+    }
+
+    var all: [[(estimate: Float, recall: Float)]] { lock.withReadLock { slots } }
+}
