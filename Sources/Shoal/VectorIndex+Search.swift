@@ -1,7 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import ShoalKernels
+import Synchronization
 
 extension VectorIndex {
     /// The `options.k` nearest stored vectors to `query`, best first.
@@ -118,20 +116,18 @@ extension VectorIndex {
                 queries: sample.queries, own: sample.own, levels: levels, metric: metric, search: engine, k: k,
                 threads: threads)
         }
-        let threshold = calibration.threshold(for: target)
-        if getenv("SHOAL_DEBUG_APS") != nil {
-            let lengths = calibration.traces.map(\.count)
-            print("target \(target) threshold \(threshold) calibrated mean recall \(calibration.meanRecall(threshold: threshold)) traces \(calibration.traces.count) mean length \(Double(lengths.reduce(0, +)) / Double(max(1, lengths.count)))")
-        }
+        let plan = calibration.plan(for: target)
         let scan = AdaptiveScan(levels: levels, metric: metric, search: engine)
         let merged = TopKBuffers(queryCount: queryCount, k: k)
         let scanned = ScannedCounts(count: queryCount)
         let shared = SendableBox((scan, queries, merged, scanned))
         let limit = options.maxPartitions ?? Int.max
+        let firstSequence = querySequence.wrappingAdd(queryCount, ordering: .relaxed).oldValue
         let d = dimension
         Parallel.forEach(count: queryCount, threads: threads) { _, q in
             let (scan, queries, merged, scanned) = shared.value
-            let outcome = scan.run(query: queries + q * d, k: k, threshold: threshold, maxPartitions: limit)
+            let outcome = scan.run(
+                query: queries + q * d, k: k, threshold: plan.threshold(sequence: firstSequence &+ q), maxPartitions: limit)
             merged.merge(query: q, from: outcome.heap, query: 0)
             scanned.set(q, partitions: outcome.scannedPartitions)
         }

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A partitioned vector index: vectors with `Int64` ids, grouped into partitions by k-means, with
 /// the partitions' centroids indexed by the level above, up to one flat top partition.
 ///
@@ -27,6 +29,8 @@ public final class VectorIndex: @unchecked Sendable {
     let tracker: AccessTracker
     /// Recall-target calibrations per k (its own lock).
     let calibrations = CalibrationCache()
+    /// Numbers recall-target queries, to split them between the two thresholds of a stop plan.
+    let querySequence = Atomic<Int>(0)
 
     /// Makes an empty index (one flat partition). Vectors added to it all go to that partition;
     /// use ``build(vectors:ids:configuration:)`` to partition a data set.

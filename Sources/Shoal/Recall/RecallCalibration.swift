@@ -1,4 +1,5 @@
 import ShoalKernels
+import Synchronization
 
 /// Maps a recall target to the APS stopping threshold that meets it on this index.
 ///
@@ -15,6 +16,8 @@ final class RecallCalibration: Sendable {
     /// For each sample query, (estimate, true recall) after each scanned partition.
     let traces: [[(estimate: Float, recall: Float)]]
 
+    private let plans = Mutex<[Double: StopPlan]>([:])
+
     init(traces: [[(estimate: Float, recall: Float)]]) {
         self.traces = traces
     }
@@ -28,6 +31,47 @@ final class RecallCalibration: Sendable {
             total += Double(stop?.recall ?? 1)
         }
         return total / Double(traces.count)
+    }
+
+    /// How to stop for a target: the mean recall as a function of the threshold is a step function
+    /// (it jumps where many sample queries stop at once), so a single threshold can overshoot a
+    /// target by a whole step. The plan mixes the two thresholds around the step — `high` (the
+    /// smallest that reaches the target) for a share `highShare` of the queries and `low` for the
+    /// rest — so the expected mean recall equals the target.
+    struct StopPlan: Sendable {
+        var low: Float
+        var high: Float
+        var highShare: Double
+
+        /// The threshold for the query with sequence number `sequence` (a low-discrepancy split).
+        func threshold(sequence: Int) -> Float {
+            let position = (Double(sequence) * 0.618_033_988_749_895).truncatingRemainder(dividingBy: 1)
+            return position < highShare ? high : low
+        }
+    }
+
+    /// The stopping plan for `target` (computed once per target, then cached).
+    func plan(for target: Double) -> StopPlan {
+        if let known = plans.withLock({ $0[target] }) { return known }
+        let plan = computePlan(for: target)
+        plans.withLock { $0[target] = plan }
+        return plan
+    }
+
+    private func computePlan(for target: Double) -> StopPlan {
+        let high = threshold(for: target)
+        guard high.isFinite, high > 0 else { return StopPlan(low: high, high: high, highShare: 1) }
+        var low: Float = 0
+        var upper = high
+        for _ in 0..<40 {
+            let middle = (low + upper) / 2
+            if meanRecall(threshold: middle) >= target { upper = middle } else { low = middle }
+        }
+        let recallLow = meanRecall(threshold: low)
+        let recallHigh = meanRecall(threshold: high)
+        guard recallHigh > recallLow else { return StopPlan(low: high, high: high, highShare: 1) }
+        let share = min(1, max(0, (target - recallLow) / (recallHigh - recallLow)))
+        return StopPlan(low: low, high: high, highShare: share)
     }
 
     /// The smallest threshold whose mean recall reaches `target` (bisection over 0 up to the

@@ -55,34 +55,30 @@ struct AdaptiveScan {
         let limit = min(maxPartitions, total)
         var extra = 0
         while true {
-            let candidates = candidatePartitions(query: query, count: candidateCount)
-            let geometry = CandidateGeometry(query: query, candidates: candidates, centroids: levels[1], metric: metric)
-            var probabilities = geometry.model.probabilities(radius: radius(heap, query: query))
+            let geometry = candidateGeometry(query: query, count: candidateCount)
             var radiusUsed = radius(heap, query: query)
-            var estimate = zip(geometry.order, probabilities).reduce(Float(0)) { sum, pair in
-                scanned.contains(pair.0) ? sum + pair.1 : sum
-            }
+            var probabilities = geometry.model.probabilities(radius: radiusUsed)
+            var done = geometry.order.map(scanned.contains)
+            var estimate = scannedMass(probabilities, done)
             while scanned.count < limit
                 && (AdaptiveScan.statistic(estimate: estimate, extra: extra) < threshold || scanned.isEmpty)
             {
                 let saturated = estimate >= AdaptiveScan.saturation
                 var best = -1
                 var bestProbability: Float = -1
-                for (position, pid) in geometry.order.enumerated()
-                where !scanned.contains(pid) && probabilities[position] > bestProbability {
+                for position in 0..<done.count where !done[position] && probabilities[position] > bestProbability {
                     best = position
                     bestProbability = probabilities[position]
                 }
                 guard best >= 0, let partition = base.partitions[geometry.order[best]] else { break }
                 QueryScan.scan([partition], query: query, metric: metric.kernelMetric, into: heap, scratch: scratch)
                 scanned.insert(geometry.order[best])
+                done[best] = true
                 let newRadius = radius(heap, query: query)
                 if abs(newRadius - radiusUsed) > recomputeThreshold * radiusUsed || radiusUsed.isInfinite {
                     radiusUsed = newRadius
                     probabilities = geometry.model.probabilities(radius: newRadius)
-                    estimate = zip(geometry.order, probabilities).reduce(Float(0)) { sum, pair in
-                        scanned.contains(pair.0) ? sum + pair.1 : sum
-                    }
+                    estimate = scannedMass(probabilities, done)
                 } else {
                     estimate += probabilities[best]
                 }
@@ -91,7 +87,7 @@ struct AdaptiveScan {
                     return Outcome(heap: heap, scannedPartitions: Array(scanned))
                 }
             }
-            let exhausted = geometry.order.allSatisfy(scanned.contains)
+            let exhausted = !done.contains(false)
             guard AdaptiveScan.statistic(estimate: estimate, extra: extra) < threshold, exhausted,
                 scanned.count < limit, candidateCount < total
             else {
@@ -101,12 +97,25 @@ struct AdaptiveScan {
         }
     }
 
-    /// The `count` nearest base partitions (by centroid) from the level above.
-    private func candidatePartitions(query: UnsafePointer<Float>, count: Int) -> [Int] {
+    /// The geometry of the `count` nearest base partitions (by centroid). With two levels the
+    /// centroids are the flat top partition, used in place; otherwise the level above is searched
+    /// for them.
+    private func candidateGeometry(query: UnsafePointer<Float>, count: Int) -> CandidateGeometry {
+        if levels.count == 2, let top = levels[1].partitions.values.first, count >= top.count {
+            return CandidateGeometry(
+                query: query, rows: top.vectors, ids: top.ids, count: top.count, dimension: top.dimension)
+        }
         let parent = search.search(
             level: 1, queries: query, queryCount: 1, k: count,
             nprobe: search.upperNprobe(level: 1, needed: count))
-        return parent.sorted(query: 0).map { Int($0.id) }
+        return CandidateGeometry(
+            query: query, candidates: parent.sorted(query: 0).map { Int($0.id) }, centroids: levels[1])
+    }
+
+    private func scannedMass(_ probabilities: [Float], _ done: [Bool]) -> Float {
+        var total: Float = 0
+        for i in 0..<done.count where done[i] { total += probabilities[i] }
+        return total
     }
 
     /// The Euclidean radius of the ball holding the current k results (∞ while fewer than k).
@@ -133,36 +142,45 @@ struct CandidateGeometry {
     let order: [Int]
     let model: PartitionProbabilities
 
-    init(query: UnsafePointer<Float>, candidates: [Int], centroids: PartitionStore, metric: DistanceMetric) {
-        let d = centroids.dimension
-        let present = candidates.filter { centroids.vector(for: Int64($0)) != nil }
-        var gathered = [Float](repeating: 0, count: max(1, present.count * d))
-        for (i, pid) in present.enumerated() {
-            guard let row = centroids.vector(for: Int64(pid)) else { continue }
-            for j in 0..<d { gathered[i * d + j] = row[j] }
+    /// - Parameters:
+    ///   - rows: `count` centroids, row-major; `ids[i]` is the partition of row `i`.
+    init(query: UnsafePointer<Float>, rows: UnsafePointer<Float>, ids: UnsafePointer<Int64>, count: Int, dimension d: Int) {
+        var distances = [Float](repeating: 0, count: count)
+        var separations = [Float](repeating: 0, count: count)
+        distances.withUnsafeMutableBufferPointer { out in
+            guard let outBase = out.baseAddress, count > 0 else { return }
+            Kernels.distances(.squaredL2, query: query, rows: rows, count: count, dimension: d, out: outBase)
         }
-        var distances = [Float](repeating: 0, count: present.count)
-        gathered.withUnsafeBufferPointer { rows in
-            distances.withUnsafeMutableBufferPointer { out in
-                guard let rowBase = rows.baseAddress, let outBase = out.baseAddress, !present.isEmpty else { return }
-                Kernels.distances(.squaredL2, query: query, rows: rowBase, count: present.count, dimension: d, out: outBase)
-            }
-        }
-        let ranked = present.indices.sorted { distances[$0] < distances[$1] }
-        order = ranked.map { present[$0] }
-        var separations = [Float](repeating: 0, count: present.count)
+        let ranked = (0..<count).sorted { distances[$0] < distances[$1] }
         if let first = ranked.first {
-            gathered.withUnsafeBufferPointer { rows in
-                separations.withUnsafeMutableBufferPointer { out in
-                    guard let rowBase = rows.baseAddress, let outBase = out.baseAddress else { return }
-                    Kernels.distances(
-                        .squaredL2, query: rowBase + first * d, rows: rowBase, count: present.count, dimension: d,
-                        out: outBase)
-                }
+            separations.withUnsafeMutableBufferPointer { out in
+                guard let outBase = out.baseAddress else { return }
+                Kernels.distances(.squaredL2, query: rows + first * d, rows: rows, count: count, dimension: d, out: outBase)
             }
         }
+        order = ranked.map { Int(ids[$0]) }
         model = PartitionProbabilities(
             squaredDistances: ranked.map { distances[$0] }, separations: ranked.map { separations[$0].squareRoot() },
             table: CapVolumeTable.table(for: d))
+    }
+
+    /// The geometry of the `candidates` (partition ids) whose centroids are stored in `centroids`.
+    init(query: UnsafePointer<Float>, candidates: [Int], centroids: PartitionStore) {
+        let d = centroids.dimension
+        var rows: [Float] = []
+        rows.reserveCapacity(candidates.count * d)
+        var ids: [Int64] = []
+        for pid in candidates {
+            guard let row = centroids.vector(for: Int64(pid)) else { continue }
+            rows.append(contentsOf: UnsafeBufferPointer(start: row, count: d))
+            ids.append(Int64(pid))
+        }
+        self = rows.withUnsafeBufferPointer { r in
+            ids.withUnsafeBufferPointer { i in
+                CandidateGeometry(
+                    query: query, rows: r.baseAddress ?? query, ids: i.baseAddress ?? UnsafePointer(bitPattern: 8)!,
+                    count: ids.count, dimension: d)
+            }
+        }
     }
 }

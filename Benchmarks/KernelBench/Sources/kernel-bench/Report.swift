@@ -18,7 +18,7 @@ func printTable(_ results: [Measurement], options: Options, cVariant: String, mi
     print("Swift kernels: \(options.isa.rawValue) (CPU supports \(InstructionSet.supported.rawValue)); C reference: \(cVariant) (-O3 -march=native -ffp-contract=fast)")
     if options.cVersusC { print("C VERSUS C: the Swift column times the C reference too (noise floor of the ratio)") }
     print(
-        "best of \(options.repetitions) samples of ≥ \(options.minTime) s per side and attempt, Swift and C interleaved; "
+        "best of \(options.repetitions) samples of ≥ \(options.minTime) s per side and attempt, Swift and C interleaved in ~2 ms slices; "
             + "up to \(options.retries) more attempts below \(format(options.threshold, 2)); outputs verified first (relative 1e-4)")
     print("| d | case | rows | unit | Swift | C | Swift/C | samples/side | other load (cores) | Swift vs C outputs |")
     print("|---:|---|---:|---|---:|---:|---:|---:|---:|---|")

@@ -8,7 +8,8 @@
 // L2-resident) and a ~8 MB block of rows, and batches of 8 and 64 queries (dot products + the L2
 // epilogue) over both blocks. Every case is verified (Swift vs C, both vs double precision,
 // relative 1e-4) before it is timed; the time is the best of `--reps` samples of ≥ `--min-time`
-// seconds each, Swift and C interleaved, after a warm-up. A case whose ratio is below the
+// seconds per side, after a warm-up; within a sample, Swift and C alternate in ~2 ms slices so
+// that both see the same interference from other processes. A case whose ratio is below the
 // threshold is measured again (`--retries` times at most), adding `--reps` samples to BOTH sides;
 // the table shows the samples per side. `--c-vs-c` times the C reference against itself (the
 // noise floor of the ratio). `--wait-quiet S` waits (at most S seconds per case) until the rest
@@ -97,7 +98,7 @@ func parseOptions(_ arguments: [String]) -> Options {
     return options
 }
 
-/// Seconds per call: `body` repeated for at least `minTime` seconds.
+/// Seconds per call: `body` repeated for at least `minTime` seconds (used for the warm-up).
 func sample(_ body: () -> Void, minTime: Double) -> Double {
     let start = now()
     var calls = 0
@@ -108,6 +109,31 @@ func sample(_ body: () -> Void, minTime: Double) -> Double {
         end = now()
     } while end - start < minTime
     return (end - start) / Double(calls)
+}
+
+/// One repetition of both sides, finely interleaved: slices of ≥ `slice` seconds (at least one
+/// call) alternate between `a` and `b` until each side has run for `minTime` seconds in total, so
+/// both sides see the same interference from the rest of the machine. Returns seconds per call.
+func pairedSample(_ a: () -> Void, _ b: () -> Void, minTime: Double, slice: Double = 0.002) -> (Double, Double) {
+    var timeA = 0.0
+    var timeB = 0.0
+    var callsA = 0
+    var callsB = 0
+    func runSlice(_ body: () -> Void, _ time: inout Double, _ calls: inout Int) {
+        let start = now()
+        var end = start
+        repeat {
+            body()
+            calls += 1
+            end = now()
+        } while end - start < slice
+        time += end - start
+    }
+    while timeA < minTime || timeB < minTime {
+        if timeA < minTime { runSlice(a, &timeA, &callsA) }
+        if timeB < minTime { runSlice(b, &timeB, &callsB) }
+    }
+    return (timeA / Double(callsA), timeB / Double(callsB))
 }
 
 func median(_ values: [Double]) -> Double {
@@ -153,8 +179,8 @@ struct Measurement {
     var cRate: Double { bench.workPerCall / cSeconds / 1e9 }
     var ratio: Double { swiftRate / cRate }
 
-    /// One attempt: a warm-up of each side, then `repetitions` samples of each, interleaved and
-    /// alternating which side goes first.
+    /// One attempt: a warm-up of each side, then `repetitions` paired samples (each side ≥
+    /// `minTime` seconds, interleaved in ~2 ms slices), alternating which side goes first.
     mutating func attempt(options: Options) {
         if options.waitQuiet > 0 { waitUntilQuiet(timeout: options.waitQuiet) }
         var meter = LoadMeter()
@@ -163,11 +189,13 @@ struct Measurement {
         _ = sample(bench.runC, minTime: options.minTime / 2)
         for rep in 0..<options.repetitions {
             if rep % 2 == 0 {
-                swiftTimes.append(sample(bench.runSwift, minTime: options.minTime))
-                cTimes.append(sample(bench.runC, minTime: options.minTime))
+                let (s, c) = pairedSample(bench.runSwift, bench.runC, minTime: options.minTime)
+                swiftTimes.append(s)
+                cTimes.append(c)
             } else {
-                cTimes.append(sample(bench.runC, minTime: options.minTime))
-                swiftTimes.append(sample(bench.runSwift, minTime: options.minTime))
+                let (c, s) = pairedSample(bench.runC, bench.runSwift, minTime: options.minTime)
+                swiftTimes.append(s)
+                cTimes.append(c)
             }
         }
         attempts += 1
