@@ -42,6 +42,7 @@ extension VectorIndex {
         var prepared = queries
         if metric.normalizes { try Validation.normalizeForCosine(&prepared, dimension: d, what: "queries") }
         let k = options.k
+        defer { maintainAfterSearchIfDue() }
         return try lock.withReadLock { () throws(ShoalError) -> SearchResults in
             guard levels[0].count > 0 else {
                 throw ShoalError(.emptyIndex, "the index is empty; add vectors before searching")

@@ -25,7 +25,7 @@ extension VectorIndex {
             if let known = ids.first(where: base.contains) {
                 throw ShoalError(.duplicateID, "id \(known) is already stored; remove it first or use a new id")
             }
-            let assignments = nearestPartitions(of: stored, count: n)
+            let assignments = nearestPartitions(of: stored, count: n, atLevel: 0)
             let groupIDs = Array(Set(assignments)).sorted()
             let position = Dictionary(uniqueKeysWithValues: groupIDs.enumerated().map { ($1, Int32($0)) })
             let grouping = Grouping(assignments: assignments.map { position[$0]! }, groupCount: groupIDs.count)
@@ -33,6 +33,8 @@ extension VectorIndex {
                 let (groupVectors, groupMembers) = grouping.gather(g, vectors: stored, ids: ids, dimension: d)
                 LevelBuilder.append(groupVectors, groupMembers, to: pid, in: base)
             }
+            operationsSinceMaintenance += 1
+            maintainIfDueLocked()
         }
         debugCheckInvariants()
     }
@@ -57,6 +59,8 @@ extension VectorIndex {
                     .unknownID, "\(unknown.count) of \(ids.count) ids are not stored (\(shown)\(more)); nothing was removed")
             }
             for id in ids { base.remove(id: id) }
+            operationsSinceMaintenance += 1
+            maintainIfDueLocked()
         }
         debugCheckInvariants()
     }
@@ -77,22 +81,5 @@ extension VectorIndex {
             }
             return result
         }
-    }
-
-    /// Base-level partition of each row: the nearest centroid, found top-down with a batched
-    /// search. Must hold the lock.
-    func nearestPartitions(of vectors: [Float], count n: Int) -> [Int] {
-        guard levels.count > 1 else {
-            let only = levels[0].partitions.keys.first ?? 0
-            return [Int](repeating: only, count: n)
-        }
-        let engine = LevelSearch(
-            levels: levels, metric: metric.kernelMetric, threads: threadCount(nil), upperLevelNprobe: nil)
-        let heaps = vectors.withUnsafeBufferPointer { buffer in
-            engine.search(
-                level: 1, queries: buffer.baseAddress!, queryCount: n, k: 1,
-                nprobe: engine.upperNprobe(level: 1, needed: 1))
-        }
-        return (0..<n).map { Int(heaps.sorted(query: $0).first?.id ?? 0) }
     }
 }

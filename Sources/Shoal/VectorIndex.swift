@@ -29,6 +29,16 @@ public final class VectorIndex: @unchecked Sendable {
     let tracker: AccessTracker
     /// Recall-target calibrations per k (its own lock).
     let calibrations = CalibrationCache()
+    /// The λ model used by maintenance (measured on first use).
+    let costModel = Mutex<(any ScanCostModel)?>(nil)
+    /// Guarded by `lock`: maintenance totals, and what triggers automatic maintenance.
+    var statistics = MaintenanceStatistics()
+    var operationsSinceMaintenance = 0
+    var queriesAtLastMaintenance = 0 {
+        didSet { lastMaintenanceQueries.store(queriesAtLastMaintenance, ordering: .relaxed) }
+    }
+    let lastMaintenanceQueries = Atomic<Int>(0)
+    var queriesAtLastMaintenanceSnapshot: Int { lastMaintenanceQueries.load(ordering: .relaxed) }
     /// Numbers recall-target queries, to split them between the two thresholds of a stop plan.
     let querySequence = Atomic<Int>(0)
 
@@ -90,7 +100,11 @@ public final class VectorIndex: @unchecked Sendable {
     /// Verifies every structural invariant (id maps, counts, the link between levels); traps on
     /// the first violation. Meant for tests. - Complexity: O(n).
     public func checkInvariants() {
-        lock.withReadLock {
+        lock.withReadLock { checkInvariantsLocked() }
+    }
+
+    func checkInvariantsLocked() {
+        do {
             for level in levels { level.checkInvariants() }
             guard let top = levels.last else { preconditionFailure("an index has at least one level") }
             precondition(top.partitions.count == 1, "the top level has \(top.partitions.count) partitions, not 1")
@@ -107,6 +121,14 @@ public final class VectorIndex: @unchecked Sendable {
     func debugCheckInvariants() {
         #if SHOAL_INTERNAL_CHECKS
         checkInvariants()
+        #endif
+    }
+
+    /// As `debugCheckInvariants`, for callers that already hold the lock.
+    @inline(__always)
+    func debugCheckInvariantsLocked() {
+        #if SHOAL_INTERNAL_CHECKS
+        checkInvariantsLocked()
         #endif
     }
 }

@@ -30,12 +30,15 @@ public struct IndexConfiguration: Sendable, Equatable {
     /// Stored vectors sampled as queries to calibrate recall-target search. Default 256, range
     /// 16...100 000; more gives a steadier calibration and a slower first recall-target search.
     public var calibrationQueries: Int
+    /// How partitions are split and merged as data and queries change.
+    public var maintenance: MaintenanceConfiguration
 
     /// Makes a configuration with the defaults above.
     public init(
         dimension: Int, metric: DistanceMetric = .l2, partitionCount: Int? = nil, kMeansIterations: Int = 10,
         maxTrainingPointsPerCentroid: Int = 256, maxTopLevelCentroids: Int = 4096, seed: UInt64 = 1234,
-        threads: Int? = nil, accessWindow: Int = 1000, calibrationQueries: Int = 256
+        threads: Int? = nil, accessWindow: Int = 1000, calibrationQueries: Int = 256,
+        maintenance: MaintenanceConfiguration = MaintenanceConfiguration()
     ) {
         self.dimension = dimension
         self.metric = metric
@@ -47,6 +50,7 @@ public struct IndexConfiguration: Sendable, Equatable {
         self.threads = threads
         self.accessWindow = accessWindow
         self.calibrationQueries = calibrationQueries
+        self.maintenance = maintenance
     }
 
     /// Throws ``ShoalError/Code/invalidArgument`` naming the first field out of range.
@@ -59,6 +63,7 @@ public struct IndexConfiguration: Sendable, Equatable {
         if let threads { try check(threads, in: 1...1024, "threads") }
         try check(accessWindow, in: 1...10_000_000, "accessWindow")
         try check(calibrationQueries, in: 16...100_000, "calibrationQueries")
+        try maintenance.validate()
     }
 
     /// The default partition count for `n` vectors (see ``partitionCount``).

@@ -1,0 +1,83 @@
+/// How an index maintains its partitions (Quake's cost-driven splits and merges).
+///
+/// Maintenance estimates, for every base partition, how a split or a merge would change the
+/// expected cost of the recent queries — Σ over partitions of access frequency × scan latency
+/// λ(size), plus the cost of ranking the centroids — tentatively applies the promising ones, checks
+/// them again with the actual sizes, and keeps only those that still lower the cost by more than a
+/// threshold.
+public struct MaintenanceConfiguration: Sendable, Equatable {
+    /// Run maintenance by itself after this many add/remove calls, and whenever the access window
+    /// has seen `accessWindow` new queries since the last run; `nil` (default) runs it only when
+    /// ``VectorIndex/maintain()`` is called. Range 1...10⁹.
+    public var automaticInterval: Int?
+    /// A split or merge must lower the estimated cost by more than this many nanoseconds per query
+    /// (τ). Default 100, range 0...10⁹.
+    public var minimumGainNanoseconds: Double
+    /// Share of the parent's access frequency each child of a split is assumed to inherit (α).
+    /// Default 0.9 (Quake's default), range 0...1 (exclusive of 0).
+    public var splitShare: Double
+    /// Partitions with at most this many vectors are never split. Default 32, range 4...10⁹.
+    public var minimumSplitSize: Int
+    /// Only partitions smaller than this share of the mean partition size are considered for
+    /// merging. The access window is a sample: without this bound a window that never touched a
+    /// region would merge all of it away. Default 0.5, range 0...1 (0 merges only empty partitions).
+    public var mergeBelowShareOfMean: Double
+    /// After a split, the vectors of the `refinementRadius` partitions nearest to the new children
+    /// are reassigned among them (local k-means); 0 turns refinement off. Default 25.
+    public var refinementRadius: Int
+    /// k-means rounds of refinement. Default 1, range 1...100.
+    public var refinementIterations: Int
+    /// k used for the scan latency λ when weighing actions. Default 10.
+    public var costK: Int
+    /// Where the measured λ table is cached (`nil`: `$SHOAL_CACHE_DIR`, `$XDG_CACHE_HOME/shoal` or
+    /// `~/.cache/shoal`).
+    public var costCacheDirectory: String?
+    /// Whether maintenance may add a partitioned level above the top when ranking its centroids
+    /// costs more than a two-step ranking would, and remove it again when it no longer pays.
+    /// Default true.
+    public var adjustsLevels: Bool
+
+    /// Makes a configuration with the defaults above.
+    public init(
+        automaticInterval: Int? = nil, minimumGainNanoseconds: Double = 100, splitShare: Double = 0.9,
+        minimumSplitSize: Int = 32, mergeBelowShareOfMean: Double = 0.5, refinementRadius: Int = 25, refinementIterations: Int = 1, costK: Int = 10,
+        costCacheDirectory: String? = nil, adjustsLevels: Bool = true
+    ) {
+        self.automaticInterval = automaticInterval
+        self.minimumGainNanoseconds = minimumGainNanoseconds
+        self.splitShare = splitShare
+        self.minimumSplitSize = minimumSplitSize
+        self.mergeBelowShareOfMean = mergeBelowShareOfMean
+        self.refinementRadius = refinementRadius
+        self.refinementIterations = refinementIterations
+        self.costK = costK
+        self.costCacheDirectory = costCacheDirectory
+        self.adjustsLevels = adjustsLevels
+    }
+
+    /// Throws ``ShoalError/Code/invalidArgument`` naming the first field out of range.
+    public func validate() throws(ShoalError) {
+        if let automaticInterval, !(1...1_000_000_000).contains(automaticInterval) {
+            throw ShoalError(.invalidArgument, "automaticInterval is \(automaticInterval); it must be in 1...1000000000")
+        }
+        guard minimumGainNanoseconds >= 0, minimumGainNanoseconds <= 1e9 else {
+            throw ShoalError(.invalidArgument, "minimumGainNanoseconds is \(minimumGainNanoseconds); it must be in 0...1e9")
+        }
+        guard splitShare > 0, splitShare <= 1 else {
+            throw ShoalError(.invalidArgument, "splitShare is \(splitShare); it must be in (0, 1]")
+        }
+        guard (4...1_000_000_000).contains(minimumSplitSize) else {
+            throw ShoalError(.invalidArgument, "minimumSplitSize is \(minimumSplitSize); it must be in 4...1000000000")
+        }
+        guard (0...1).contains(mergeBelowShareOfMean) else {
+            throw ShoalError(.invalidArgument, "mergeBelowShareOfMean is \(mergeBelowShareOfMean); it must be in 0...1")
+        }
+        guard refinementRadius >= 0 else {
+            throw ShoalError(.invalidArgument, "refinementRadius is \(refinementRadius); it must be 0 or more")
+        }
+        guard (1...100).contains(refinementIterations) else {
+            throw ShoalError(.invalidArgument, "refinementIterations is \(refinementIterations); it must be in 1...100")
+        }
+        guard costK >= 1 else { throw ShoalError(.invalidArgument, "costK is \(costK); it must be at least 1") }
+    }
+}
