@@ -118,7 +118,8 @@ extension VectorIndex {
                 threads: threads)
         }
         let plan = calibration.plan(for: target)
-        let scan = AdaptiveScan(levels: levels, metric: metric, search: engine)
+        var scan = AdaptiveScan(levels: levels, metric: metric, search: engine)
+        scan.separations = separationTable()
         let merged = TopKBuffers(queryCount: queryCount, k: k)
         let scanned = ScannedCounts(count: queryCount)
         let shared = SendableBox((scan, queries, merged, scanned))
@@ -134,6 +135,21 @@ extension VectorIndex {
         }
         tracker.record(scanned.partitions)
         return results(merged, queryCount: queryCount, k: k, scanned: scanned.counts)
+    }
+
+    /// The pairwise distances of the top level's centroids for this structure generation (two
+    /// levels, at most 2048 centroids), built on first use. Must hold the read lock.
+    private func separationTable() -> SeparationTable? {
+        guard levels.count == 2, let top = levels[1].partitions.values.first,
+            top.count <= SeparationTable.maximumCount
+        else { return nil }
+        let generation = structureGeneration
+        return separations.withLock { cached in
+            if let cached, cached.generation == generation, cached.count == top.count { return cached }
+            let fresh = SeparationTable(top: top, generation: generation)
+            cached = fresh
+            return fresh
+        }
     }
 
     private func padded(queryCount: Int, k: Int) -> SearchResults {

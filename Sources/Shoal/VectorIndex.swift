@@ -29,6 +29,8 @@ public final class VectorIndex: @unchecked Sendable {
     let tracker: AccessTracker
     /// Recall-target calibrations per k (its own lock).
     let calibrations = CalibrationCache()
+    /// Pairwise distances of the top level's centroids, for recall-target search.
+    let separations = Mutex<SeparationTable?>(nil)
     /// The λ model used by maintenance (measured on first use).
     let costModel = Mutex<(any ScanCostModel)?>(nil)
     /// Guarded by `lock`: maintenance totals, and what triggers automatic maintenance.

@@ -11,6 +11,8 @@ struct AdaptiveScan {
     let levels: [PartitionStore]
     let metric: DistanceMetric
     let search: LevelSearch
+    /// Pairwise distances of the flat top level's centroids, when the index has two levels.
+    var separations: SeparationTable? = nil
     /// Initial candidates: the nearest `initialCandidates` base partitions (all of them in most
     /// indexes). Giving the model every partition that could intersect the search ball lets its
     /// estimate reach 1 only when they have all been scanned; with a short prefix (the reference
@@ -103,7 +105,8 @@ struct AdaptiveScan {
     private func candidateGeometry(query: UnsafePointer<Float>, count: Int) -> CandidateGeometry {
         if levels.count == 2, let top = levels[1].partitions.values.first, count >= top.count {
             return CandidateGeometry(
-                query: query, rows: top.vectors, ids: top.ids, count: top.count, dimension: top.dimension)
+                query: query, rows: top.vectors, ids: top.ids, count: top.count, dimension: top.dimension,
+                separations: separations)
         }
         let parent = search.search(
             level: 1, queries: query, queryCount: 1, k: count,
@@ -144,23 +147,36 @@ struct CandidateGeometry {
 
     /// - Parameters:
     ///   - rows: `count` centroids, row-major; `ids[i]` is the partition of row `i`.
-    init(query: UnsafePointer<Float>, rows: UnsafePointer<Float>, ids: UnsafePointer<Int64>, count: Int, dimension d: Int) {
+    ///   - separations: when given, the pairwise centroid distances of these rows (`count × count`).
+    init(
+        query: UnsafePointer<Float>, rows: UnsafePointer<Float>, ids: UnsafePointer<Int64>, count: Int, dimension d: Int,
+        separations table: SeparationTable? = nil
+    ) {
         var distances = [Float](repeating: 0, count: count)
-        var separations = [Float](repeating: 0, count: count)
         distances.withUnsafeMutableBufferPointer { out in
             guard let outBase = out.baseAddress, count > 0 else { return }
             Kernels.distances(.squaredL2, query: query, rows: rows, count: count, dimension: d, out: outBase)
         }
-        let ranked = (0..<count).sorted { distances[$0] < distances[$1] }
+        // Sort (distance, row) pairs packed in one integer: non-negative floats order like their bits.
+        var keys = (0..<count).map { UInt64(max(0, distances[$0]).bitPattern) << 32 | UInt64($0) }
+        keys.sort()
+        let ranked = keys.map { Int(truncatingIfNeeded: $0 & 0xFFFF_FFFF) }
+        var separations = [Float](repeating: 0, count: count)
         if let first = ranked.first {
-            separations.withUnsafeMutableBufferPointer { out in
-                guard let outBase = out.baseAddress else { return }
-                Kernels.distances(.squaredL2, query: rows + first * d, rows: rows, count: count, dimension: d, out: outBase)
+            if let table, table.count == count {
+                for (position, row) in ranked.enumerated() { separations[position] = table.values[first * count + row] }
+            } else {
+                var squared = [Float](repeating: 0, count: count)
+                squared.withUnsafeMutableBufferPointer { out in
+                    Kernels.distances(
+                        .squaredL2, query: rows + first * d, rows: rows, count: count, dimension: d, out: out.baseAddress!)
+                }
+                for (position, row) in ranked.enumerated() { separations[position] = squared[row].squareRoot() }
             }
         }
         order = ranked.map { Int(ids[$0]) }
         model = PartitionProbabilities(
-            squaredDistances: ranked.map { distances[$0] }, separations: ranked.map { separations[$0].squareRoot() },
+            squaredDistances: ranked.map { distances[$0] }, separations: separations,
             table: CapVolumeTable.table(for: d))
     }
 
