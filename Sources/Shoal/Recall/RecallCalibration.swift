@@ -78,6 +78,8 @@ final class RecallCalibration: Sendable {
     /// largest statistic recorded; that largest value when none does).
     /// - Complexity: O(40 × samples × trace length).
     func threshold(for target: Double) -> Float {
+        // No sample (an index too small to calibrate on): scan everything, which is exact.
+        guard !traces.isEmpty else { return .infinity }
         if meanRecall(threshold: 0) >= target { return 0 }
         var low: Float = 0
         var high: Float = traces.lazy.flatMap { $0 }.map(\.estimate).max() ?? 1

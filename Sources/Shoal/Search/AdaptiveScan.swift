@@ -66,8 +66,10 @@ struct AdaptiveScan {
                 && (AdaptiveScan.statistic(estimate: estimate, extra: extra) < threshold || scanned.isEmpty)
             {
                 let saturated = estimate >= AdaptiveScan.saturation
-                var best = -1
-                var bestProbability: Float = -1
+                // The nearest centroid's partition goes first (the radius is unknown until then);
+                // after that, the most probable unscanned one.
+                var best = done.isEmpty || done[0] ? -1 : 0
+                var bestProbability: Float = best == 0 ? .infinity : -1
                 for position in 0..<done.count where !done[position] && probabilities[position] > bestProbability {
                     best = position
                     bestProbability = probabilities[position]
