@@ -18,12 +18,16 @@ let strictSwift: [SwiftSetting] = [
     .swiftLanguageMode(.v6),
 ]
 
+// The kernels are optimised even in debug builds: unoptimised generic SIMD code is two orders of
+// magnitude slower, which would make the test suite crawl without testing anything different.
+let optimizedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 #if arch(x86_64)
-let avx2Flags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
-let avx512Flags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "skylake-avx512"])]
+let avx2Flags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])] + optimizedInDebug
+let avx512Flags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "skylake-avx512"])] + optimizedInDebug
 #else
-let avx2Flags: [SwiftSetting] = []
-let avx512Flags: [SwiftSetting] = []
+let avx2Flags: [SwiftSetting] = optimizedInDebug
+let avx512Flags: [SwiftSetting] = optimizedInDebug
 #endif
 
 let package = Package(
@@ -41,7 +45,7 @@ let package = Package(
     targets: [
         .target(name: "ShoalShims"),
         .target(name: "ShoalSIMD", dependencies: ["ShoalShims"], swiftSettings: strictSwift),
-        .target(name: "ShoalKernelsBaseline", dependencies: ["ShoalSIMD"], swiftSettings: strictSwift),
+        .target(name: "ShoalKernelsBaseline", dependencies: ["ShoalSIMD"], swiftSettings: strictSwift + optimizedInDebug),
         .target(name: "ShoalKernelsAVX2", dependencies: ["ShoalSIMD"], swiftSettings: strictSwift + avx2Flags),
         .target(name: "ShoalKernelsAVX512", dependencies: ["ShoalSIMD"], swiftSettings: strictSwift + avx512Flags),
         .target(
