@@ -9,7 +9,7 @@ struct Demo: ParsableCommand {
         discussion: """
             Uses 5,000 real SIFT image descriptors (128-d) and 100 queries with exact ground truth, \
             bundled in the repository under Data/sift5k-ngt. Prints recall@10 and queries per second for \
-            several nprobe values, one query at a time and in one batch.
+            several nprobe values, one query at a time and in one batch, then for several recall targets.
             """)
 
     @Option(help: "A data set folder holding base.fvecs, query.fvecs and gt100.ivecs (default: the bundled one).")
@@ -41,6 +41,15 @@ struct Demo: ParsableCommand {
             for nprobe in [1, 2, 4, 8, 16, index.partitionCount] {
                 print(EvalTable.line(try runner.run(nprobe: nprobe)))
             }
+        }
+        print("")
+        print("recall targets (each query picks its partitions; calibrated on the other half of the queries):")
+        print(EvalTable.header)
+        let runner = EvalRunner(
+            index: index, queries: queries, truth: truth, k: 10, threads: 1, batch: false, repetitions: 3,
+            buildSeconds: buildSeconds)
+        for target in [0.8, 0.9, 0.95, 0.99] {
+            print(EvalTable.line(try runner.run(nprobe: 0, recallTarget: target)))
         }
     }
 }
