@@ -120,6 +120,7 @@ extension VectorIndex {
         let plan = calibration.plan(for: target)
         var scan = AdaptiveScan(levels: levels, metric: metric, search: engine)
         scan.separations = separationTable()
+        scan.order = options.scanOrder
         let merged = TopKBuffers(queryCount: queryCount, k: k)
         let scanned = ScannedCounts(count: queryCount)
         let shared = SendableBox((scan, queries, merged, scanned))

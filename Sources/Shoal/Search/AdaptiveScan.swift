@@ -13,6 +13,8 @@ struct AdaptiveScan {
     let search: LevelSearch
     /// Pairwise distances of the flat top level's centroids, when the index has two levels.
     var separations: SeparationTable? = nil
+    /// The order partitions are scanned in.
+    var order: SearchOptions.ScanOrder = .centroidDistance
     /// Initial candidates: the nearest `initialCandidates` base partitions (all of them in most
     /// indexes). Giving the model every partition that could intersect the search ball lets its
     /// estimate reach 1 only when they have all been scanned; with a short prefix (the reference
@@ -67,12 +69,14 @@ struct AdaptiveScan {
             {
                 let saturated = estimate >= AdaptiveScan.saturation
                 // The nearest centroid's partition goes first (the radius is unknown until then);
-                // after that, the most probable unscanned one.
-                var best = done.isEmpty || done[0] ? -1 : 0
-                var bestProbability: Float = best == 0 ? .infinity : -1
-                for position in 0..<done.count where !done[position] && probabilities[position] > bestProbability {
-                    best = position
-                    bestProbability = probabilities[position]
+                // after that, the next by centroid distance, or the most probable unscanned one.
+                var best = done.firstIndex(of: false) ?? -1
+                if order == .probability && best > 0 {
+                    var bestProbability: Float = -1
+                    for position in 0..<done.count where !done[position] && probabilities[position] > bestProbability {
+                        best = position
+                        bestProbability = probabilities[position]
+                    }
                 }
                 guard best >= 0, let partition = base.partitions[geometry.order[best]] else { break }
                 QueryScan.scan([partition], query: query, metric: metric.kernelMetric, into: heap, scratch: scratch)
