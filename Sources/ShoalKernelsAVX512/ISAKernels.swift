@@ -36,8 +36,26 @@ public enum ISAKernels {
         queries: UnsafePointer<Float>, queryCount: Int, rows: UnsafePointer<Float>, rowCount: Int, dimension: Int,
         out: UnsafeMutablePointer<Float>, outStride: Int
     ) {
-        ShoalSIMD.dotBatch(
-            ISALane.self, tileQueries: isaTileQueries, queries: queries, queryCount: queryCount, rows: rows,
-            rowCount: rowCount, dimension: dimension, out: out, outStride: outStride)
+        guard queryCount >= 4 else {
+            ShoalSIMD.dotBatch(
+                ISALane.self, tileQueries: isaTileQueries, queries: queries, queryCount: queryCount, rows: rows,
+                rowCount: rowCount, dimension: dimension, out: out, outStride: outStride)
+            return
+        }
+        // Pack the rows into panels (in blocks that stay cache-resident) and run the GEMM-style tile.
+        let block = max(2 * ISALane.scalarCount, (64 * 1024) / max(1, dimension * 4))
+        let blockRows = block - block % (2 * ISALane.scalarCount)
+        let panels = UnsafeMutablePointer<Float>.allocate(
+            capacity: panelFloats(ISALane.self, count: min(rowCount, blockRows), dimension: dimension))
+        defer { panels.deallocate() }
+        var start = 0
+        while start < rowCount {
+            let count = min(blockRows, rowCount - start)
+            packPanels(ISALane.self, rows: rows + start * dimension, count: count, dimension: dimension, into: panels)
+            dotPanels(
+                ISALane.self, queries: queries, queryCount: queryCount, panels: panels, rowCount: count,
+                dimension: dimension, out: out + start, outStride: outStride)
+            start += count
+        }
     }
 }

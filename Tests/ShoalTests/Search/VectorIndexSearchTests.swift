@@ -232,8 +232,10 @@ import Testing
             let results = try index.search(batch: queries, options: SearchOptions(k: 10, nprobe: nprobe))
             if let previous {
                 for i in 0..<results.scores.count {
-                    // The probed partitions only grow, so the j-th distance can only shrink.
-                    #expect(results.scores[i] <= previous.scores[i], "nprobe \(nprobe), slot \(i)")
+                    // The probed partitions only grow, so the j-th distance can only shrink (up to
+                    // float rounding: the batch kernel's summation order depends on how many
+                    // queries share a partition).
+                    #expect(results.scores[i] <= previous.scores[i] * (1 + 1e-5), "nprobe \(nprobe), slot \(i)")
                 }
             }
             previous = results
