@@ -27,7 +27,7 @@ public enum GroundTruth {
         let prepared = metric == .cosine ? normalized(base) : base
         let preparedQueries = metric == .cosine ? normalized(queries) : queries
         let kernelMetric: KernelMetric = metric == .l2 ? .squaredL2 : .negatedDot
-        let workers = max(1, threads ?? ProcessInfoCores.count)
+        let workers = max(1, threads ?? IndexConfiguration.availableCores)
         let heaps = TopKBuffers(queryCount: m, k: k)
         let rowIDs = (0..<Int64(n)).map { $0 }
         let chunk = max(1, (m + workers * 8 - 1) / (workers * 8))
@@ -95,18 +95,3 @@ private struct Pointers: @unchecked Sendable {
     let queries: UnsafePointer<Float>?
     let ids: UnsafePointer<Int64>?
 }
-
-/// Online processor count.
-enum ProcessInfoCores {
-    static var count: Int {
-        #if canImport(Glibc)
-        return Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-        #else
-        return 1
-        #endif
-    }
-}
-
-#if canImport(Glibc)
-import Glibc
-#endif

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// How an index is built. A value type: set the fields, then pass it to ``VectorIndex``.
 ///
 /// Every field has a documented default and valid range; ``validate()`` rejects a bad value with a
@@ -64,6 +68,16 @@ public struct IndexConfiguration: Sendable, Equatable {
         try check(accessWindow, in: 1...10_000_000, "accessWindow")
         try check(calibrationQueries, in: 16...100_000, "calibrationQueries")
         try maintenance.validate()
+    }
+
+    /// The processors online on this machine (at least 1): the thread count used when `threads`
+    /// is `nil`.
+    public static var availableCores: Int {
+        #if canImport(Glibc)
+        return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        #else
+        return 1
+        #endif
     }
 
     /// The default partition count for `n` vectors (see ``partitionCount``).

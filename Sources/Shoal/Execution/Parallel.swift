@@ -8,7 +8,7 @@ import Synchronization
 /// which blocks the caller and costs about a microsecond to fork and join.
 enum Parallel {
     /// Threads used when a caller asks for "all cores".
-    static let coreCount: Int = max(1, System.activeProcessorCount)
+    static let coreCount: Int = IndexConfiguration.availableCores
 
     /// Calls `body(worker, item)` for every item in `0..<count`, on up to `threads` workers.
     /// `worker` is in `0..<workers` where `workers = min(threads, count)`; each worker runs its items
@@ -53,23 +53,3 @@ struct SendableBox<Value>: @unchecked Sendable {
     let value: Value
     init(_ value: Value) { self.value = value }
 }
-
-/// A pointer handed to worker threads that only read through it (or write disjoint ranges).
-struct UnsafeSendablePointer<Pointee>: @unchecked Sendable {
-    let pointer: UnsafePointer<Pointee>
-}
-
-/// Processor count without Foundation.
-enum System {
-    static var activeProcessorCount: Int {
-        #if canImport(Glibc)
-        return Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-        #else
-        return 1
-        #endif
-    }
-}
-
-#if canImport(Glibc)
-import Glibc
-#endif

@@ -112,7 +112,7 @@ struct Eval: ParsableCommand {
 
 /// Builds an index from vectors or loads one from a file.
 enum IndexSource {
-    static var coreCount: Int { Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
+    static var coreCount: Int { IndexConfiguration.availableCores }
 
     static func obtain(
         loading path: String?, base: Matrix<Float>, options: BuildOptions, threads: Int?
@@ -140,6 +140,3 @@ enum IndexSource {
     }
 }
 
-#if canImport(Glibc)
-import Glibc
-#endif
