@@ -18,8 +18,8 @@ public func squaredL2Rows<V: FloatLane>(
     let vectorEnd = d - d % w
     let quadEnd = d - d % 4
     var i = 0
+    var r0 = rows  // row i, advanced by 4 rows per step
     while i &+ 4 <= count {
-        let r0 = rows + i &* d
         let r1 = r0 + d
         let r2 = r1 + d
         let r3 = r2 + d
@@ -40,26 +40,32 @@ public func squaredL2Rows<V: FloatLane>(
             a3 = V.multiplyAdd(a3, t3, t3)
             j &+= w
         }
-        var b0 = SIMD4<Float>()
-        var b1 = SIMD4<Float>()
-        var b2 = SIMD4<Float>()
-        var b3 = SIMD4<Float>()
-        while j < quadEnd {
-            let q = loadLane(SIMD4<Float>.self, query, j)
-            let t0 = q - loadLane(SIMD4<Float>.self, r0, j)
-            let t1 = q - loadLane(SIMD4<Float>.self, r1, j)
-            let t2 = q - loadLane(SIMD4<Float>.self, r2, j)
-            let t3 = q - loadLane(SIMD4<Float>.self, r3, j)
-            b0 = SIMD4.multiplyAdd(b0, t0, t0)
-            b1 = SIMD4.multiplyAdd(b1, t1, t1)
-            b2 = SIMD4.multiplyAdd(b2, t2, t2)
-            b3 = SIMD4.multiplyAdd(b3, t3, t3)
-            j &+= 4
+        var s0 = a0.laneSum
+        var s1 = a1.laneSum
+        var s2 = a2.laneSum
+        var s3 = a3.laneSum
+        if j < quadEnd {  // 4-wide tail; skipped (with its horizontal sums) when d % w < 4
+            var b0 = SIMD4<Float>()
+            var b1 = SIMD4<Float>()
+            var b2 = SIMD4<Float>()
+            var b3 = SIMD4<Float>()
+            while j < quadEnd {
+                let q = loadLane(SIMD4<Float>.self, query, j)
+                let t0 = q - loadLane(SIMD4<Float>.self, r0, j)
+                let t1 = q - loadLane(SIMD4<Float>.self, r1, j)
+                let t2 = q - loadLane(SIMD4<Float>.self, r2, j)
+                let t3 = q - loadLane(SIMD4<Float>.self, r3, j)
+                b0 = SIMD4.multiplyAdd(b0, t0, t0)
+                b1 = SIMD4.multiplyAdd(b1, t1, t1)
+                b2 = SIMD4.multiplyAdd(b2, t2, t2)
+                b3 = SIMD4.multiplyAdd(b3, t3, t3)
+                j &+= 4
+            }
+            s0 += b0.laneSum
+            s1 += b1.laneSum
+            s2 += b2.laneSum
+            s3 += b3.laneSum
         }
-        var s0 = a0.laneSum + b0.laneSum
-        var s1 = a1.laneSum + b1.laneSum
-        var s2 = a2.laneSum + b2.laneSum
-        var s3 = a3.laneSum + b3.laneSum
         while j < d {
             let q = query[j]
             let t0 = q - r0[j]
@@ -77,6 +83,7 @@ public func squaredL2Rows<V: FloatLane>(
         out[i &+ 2] = s2
         out[i &+ 3] = s3
         i &+= 4
+        r0 = r3 + d
     }
     while i < count {
         out[i] = squaredL2Row(V.self, query, rows + i &* d, d)
@@ -134,8 +141,8 @@ public func negatedDotRows<V: FloatLane>(
     let vectorEnd = d - d % w
     let quadEnd = d - d % 4
     var i = 0
+    var r0 = rows  // row i, advanced by 4 rows per step
     while i &+ 4 <= count {
-        let r0 = rows + i &* d
         let r1 = r0 + d
         let r2 = r1 + d
         let r3 = r2 + d
@@ -152,22 +159,28 @@ public func negatedDotRows<V: FloatLane>(
             a3 = V.multiplyAdd(a3, q, loadLane(V.self, r3, j))
             j &+= w
         }
-        var b0 = SIMD4<Float>()
-        var b1 = SIMD4<Float>()
-        var b2 = SIMD4<Float>()
-        var b3 = SIMD4<Float>()
-        while j < quadEnd {
-            let q = loadLane(SIMD4<Float>.self, query, j)
-            b0 = SIMD4.multiplyAdd(b0, q, loadLane(SIMD4<Float>.self, r0, j))
-            b1 = SIMD4.multiplyAdd(b1, q, loadLane(SIMD4<Float>.self, r1, j))
-            b2 = SIMD4.multiplyAdd(b2, q, loadLane(SIMD4<Float>.self, r2, j))
-            b3 = SIMD4.multiplyAdd(b3, q, loadLane(SIMD4<Float>.self, r3, j))
-            j &+= 4
+        var s0 = a0.laneSum
+        var s1 = a1.laneSum
+        var s2 = a2.laneSum
+        var s3 = a3.laneSum
+        if j < quadEnd {  // 4-wide tail; skipped (with its horizontal sums) when d % w < 4
+            var b0 = SIMD4<Float>()
+            var b1 = SIMD4<Float>()
+            var b2 = SIMD4<Float>()
+            var b3 = SIMD4<Float>()
+            while j < quadEnd {
+                let q = loadLane(SIMD4<Float>.self, query, j)
+                b0 = SIMD4.multiplyAdd(b0, q, loadLane(SIMD4<Float>.self, r0, j))
+                b1 = SIMD4.multiplyAdd(b1, q, loadLane(SIMD4<Float>.self, r1, j))
+                b2 = SIMD4.multiplyAdd(b2, q, loadLane(SIMD4<Float>.self, r2, j))
+                b3 = SIMD4.multiplyAdd(b3, q, loadLane(SIMD4<Float>.self, r3, j))
+                j &+= 4
+            }
+            s0 += b0.laneSum
+            s1 += b1.laneSum
+            s2 += b2.laneSum
+            s3 += b3.laneSum
         }
-        var s0 = a0.laneSum + b0.laneSum
-        var s1 = a1.laneSum + b1.laneSum
-        var s2 = a2.laneSum + b2.laneSum
-        var s3 = a3.laneSum + b3.laneSum
         while j < d {
             let q = query[j]
             s0 += q * r0[j]
@@ -181,6 +194,7 @@ public func negatedDotRows<V: FloatLane>(
         out[i &+ 2] = -s2
         out[i &+ 3] = -s3
         i &+= 4
+        r0 = r3 + d
     }
     while i < count {
         out[i] = -dotRow(V.self, query, rows + i &* d, d)

@@ -95,26 +95,24 @@ public enum Kernels {
             guard let queryNorms, let rowNorms else {
                 preconditionFailure("batch squared L2 needs query and row norms")
             }
-            finishSquaredL2(
-                queryNorms: queryNorms, queryCount: queryCount, rowNorms: rowNorms, rowCount: rowCount, out: out,
-                outStride: outStride)
+            switch instructionSet {
+            case .avx512:
+                ShoalKernelsAVX512.ISAKernels.finishSquaredL2(
+                    queryNorms: queryNorms, queryCount: queryCount, rowNorms: rowNorms, rowCount: rowCount, out: out,
+                    outStride: outStride)
+            case .avx2:
+                ShoalKernelsAVX2.ISAKernels.finishSquaredL2(
+                    queryNorms: queryNorms, queryCount: queryCount, rowNorms: rowNorms, rowCount: rowCount, out: out,
+                    outStride: outStride)
+            case .baseline:
+                ShoalKernelsBaseline.ISAKernels.finishSquaredL2(
+                    queryNorms: queryNorms, queryCount: queryCount, rowNorms: rowNorms, rowCount: rowCount, out: out,
+                    outStride: outStride)
+            }
         case .negatedDot:
             for i in 0..<queryCount {
                 let line = out + i &* outStride
                 for r in 0..<rowCount { line[r] = -line[r] }
-            }
-        }
-    }
-
-    private static func finishSquaredL2(
-        queryNorms: UnsafePointer<Float>, queryCount: Int, rowNorms: UnsafePointer<Float>, rowCount: Int,
-        out: UnsafeMutablePointer<Float>, outStride: Int
-    ) {
-        for i in 0..<queryCount {
-            let line = out + i &* outStride
-            let qn = queryNorms[i]
-            for r in 0..<rowCount {
-                line[r] = max(0, qn + rowNorms[r] - 2 * line[r])
             }
         }
     }

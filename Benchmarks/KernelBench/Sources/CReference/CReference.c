@@ -1,8 +1,14 @@
-// C reference for Shoal's distance kernels: the algorithms of Sources/ShoalSIMD/RowKernels.swift
-// and BatchKernels.swift, instantiated for the AVX2 lane (8 floats), line for line, including the
-// order of the horizontal sums (so the results agree with Swift's bit for bit where no scalar tail
-// is involved). Compiled with -O3 -march=native -ffp-contract=fast (see Package.swift).
+// C reference for Shoal's distance kernels: the algorithms of Sources/ShoalSIMD/RowKernels.swift,
+// BatchKernels.swift and PanelKernels.swift, instantiated for the AVX2 lane (8 floats), line for
+// line, including the order of the horizontal sums and the batch dispatch of
+// Sources/ShoalKernelsAVX512/ISAKernels.swift (which ShoalKernelsAVX2 shares): fewer than 4
+// queries use the 2 × 4 register tiles, 4 or more the packed panels. The results agree with
+// Swift's bit for bit where no scalar tail is involved. Compiled with -O3 -march=native
+// -ffp-contract=fast (see Package.swift).
 #include "CReference.h"
+
+#include <stdlib.h>
+#include <string.h>
 
 #if defined(__AVX2__) && defined(__FMA__)
 #define CREF_AVX2 1
@@ -90,20 +96,25 @@ void cref_squared_l2_rows(const float *q, const float *rows, long count, long d,
             a2 = _mm256_fmadd_ps(t2, t2, a2);
             a3 = _mm256_fmadd_ps(t3, t3, a3);
         }
-        __m128 b0 = _mm_setzero_ps(), b1 = _mm_setzero_ps(), b2 = _mm_setzero_ps(), b3 = _mm_setzero_ps();
-        for (; j < quad_end; j += 4) {
-            __m128 qv = _mm_loadu_ps(q + j);
-            __m128 t0 = _mm_sub_ps(qv, _mm_loadu_ps(r0 + j));
-            __m128 t1 = _mm_sub_ps(qv, _mm_loadu_ps(r1 + j));
-            __m128 t2 = _mm_sub_ps(qv, _mm_loadu_ps(r2 + j));
-            __m128 t3 = _mm_sub_ps(qv, _mm_loadu_ps(r3 + j));
-            b0 = _mm_fmadd_ps(t0, t0, b0);
-            b1 = _mm_fmadd_ps(t1, t1, b1);
-            b2 = _mm_fmadd_ps(t2, t2, b2);
-            b3 = _mm_fmadd_ps(t3, t3, b3);
+        float s0 = hsum8(a0), s1 = hsum8(a1), s2 = hsum8(a2), s3 = hsum8(a3);
+        if (j < quad_end) {  // 4-wide tail, only when d % 8 >= 4
+            __m128 b0 = _mm_setzero_ps(), b1 = _mm_setzero_ps(), b2 = _mm_setzero_ps(), b3 = _mm_setzero_ps();
+            for (; j < quad_end; j += 4) {
+                __m128 qv = _mm_loadu_ps(q + j);
+                __m128 t0 = _mm_sub_ps(qv, _mm_loadu_ps(r0 + j));
+                __m128 t1 = _mm_sub_ps(qv, _mm_loadu_ps(r1 + j));
+                __m128 t2 = _mm_sub_ps(qv, _mm_loadu_ps(r2 + j));
+                __m128 t3 = _mm_sub_ps(qv, _mm_loadu_ps(r3 + j));
+                b0 = _mm_fmadd_ps(t0, t0, b0);
+                b1 = _mm_fmadd_ps(t1, t1, b1);
+                b2 = _mm_fmadd_ps(t2, t2, b2);
+                b3 = _mm_fmadd_ps(t3, t3, b3);
+            }
+            s0 += hsum4(b0);
+            s1 += hsum4(b1);
+            s2 += hsum4(b2);
+            s3 += hsum4(b3);
         }
-        float s0 = hsum8(a0) + hsum4(b0), s1 = hsum8(a1) + hsum4(b1);
-        float s2 = hsum8(a2) + hsum4(b2), s3 = hsum8(a3) + hsum4(b3);
         for (; j < d; j++) {
             float qj = q[j];
             float t0 = qj - r0[j], t1 = qj - r1[j], t2 = qj - r2[j], t3 = qj - r3[j];
@@ -135,16 +146,21 @@ void cref_negated_dot_rows(const float *q, const float *rows, long count, long d
             a2 = _mm256_fmadd_ps(qv, _mm256_loadu_ps(r2 + j), a2);
             a3 = _mm256_fmadd_ps(qv, _mm256_loadu_ps(r3 + j), a3);
         }
-        __m128 b0 = _mm_setzero_ps(), b1 = _mm_setzero_ps(), b2 = _mm_setzero_ps(), b3 = _mm_setzero_ps();
-        for (; j < quad_end; j += 4) {
-            __m128 qv = _mm_loadu_ps(q + j);
-            b0 = _mm_fmadd_ps(qv, _mm_loadu_ps(r0 + j), b0);
-            b1 = _mm_fmadd_ps(qv, _mm_loadu_ps(r1 + j), b1);
-            b2 = _mm_fmadd_ps(qv, _mm_loadu_ps(r2 + j), b2);
-            b3 = _mm_fmadd_ps(qv, _mm_loadu_ps(r3 + j), b3);
+        float s0 = hsum8(a0), s1 = hsum8(a1), s2 = hsum8(a2), s3 = hsum8(a3);
+        if (j < quad_end) {  // 4-wide tail, only when d % 8 >= 4
+            __m128 b0 = _mm_setzero_ps(), b1 = _mm_setzero_ps(), b2 = _mm_setzero_ps(), b3 = _mm_setzero_ps();
+            for (; j < quad_end; j += 4) {
+                __m128 qv = _mm_loadu_ps(q + j);
+                b0 = _mm_fmadd_ps(qv, _mm_loadu_ps(r0 + j), b0);
+                b1 = _mm_fmadd_ps(qv, _mm_loadu_ps(r1 + j), b1);
+                b2 = _mm_fmadd_ps(qv, _mm_loadu_ps(r2 + j), b2);
+                b3 = _mm_fmadd_ps(qv, _mm_loadu_ps(r3 + j), b3);
+            }
+            s0 += hsum4(b0);
+            s1 += hsum4(b1);
+            s2 += hsum4(b2);
+            s3 += hsum4(b3);
         }
-        float s0 = hsum8(a0) + hsum4(b0), s1 = hsum8(a1) + hsum4(b1);
-        float s2 = hsum8(a2) + hsum4(b2), s3 = hsum8(a3) + hsum4(b3);
         for (; j < d; j++) {
             float qj = q[j];
             s0 += qj * r0[j];
@@ -222,6 +238,115 @@ CREF_INLINE void dot_tile(int qc, const float *q, const float *x, long d, float 
 
 #define CREF_TILE_QUERIES 2
 
+/// Packs `count` rows into ceil(count / 8) panels of d × 8 floats, dimension-major, zero-padded
+/// (as `packPanels`).
+static void pack_panels(const float *rows, long count, long d, float *panels) {
+    long panel_count = (count + 7) / 8;
+    memset(panels, 0, (size_t)(panel_count * d * 8) * sizeof(float));
+    for (long r = 0; r < count; r++) {
+        float *panel = panels + (r / 8) * d * 8 + r % 8;
+        const float *row = rows + r * d;
+        for (long j = 0; j < d; j++) panel[j * 8] = row[j];
+    }
+}
+
+/// Stores the first `valid` (≤ 16) lanes of two accumulators (as `storeTile`).
+CREF_INLINE void store_tile(__m256 first, __m256 second, long valid, float *out) {
+    if (valid >= 16) {
+        _mm256_storeu_ps(out, first);
+        _mm256_storeu_ps(out + 8, second);
+        return;
+    }
+    float lanes[16];
+    _mm256_storeu_ps(lanes, first);
+    _mm256_storeu_ps(lanes + 8, second);
+    for (long i = 0; i < valid; i++) out[i] = lanes[i];
+}
+
+/// Dot products of `qc` (1 or 4) queries with the rows of two panels (the second may be absent),
+/// as `panelTile`: query components broadcast, no horizontal sums.
+CREF_INLINE void panel_tile(int qc, const float *q, long d, const float *p0, int has_second, long valid, float *out,
+                            long stride) {
+    const float *p1 = p0 + d * 8;
+    const float *q0 = q, *q1 = q0 + d, *q2 = q1 + d, *q3 = q2 + d;
+    __m256 a00 = _mm256_setzero_ps(), a01 = _mm256_setzero_ps(), a10 = _mm256_setzero_ps(), a11 = _mm256_setzero_ps();
+    __m256 a20 = _mm256_setzero_ps(), a21 = _mm256_setzero_ps(), a30 = _mm256_setzero_ps(), a31 = _mm256_setzero_ps();
+    if (has_second) {
+        for (long j = 0; j < d; j++) {
+            __m256 x0 = _mm256_loadu_ps(p0 + j * 8), x1 = _mm256_loadu_ps(p1 + j * 8);
+            __m256 b0 = _mm256_broadcast_ss(q0 + j);
+            a00 = _mm256_fmadd_ps(b0, x0, a00);
+            a01 = _mm256_fmadd_ps(b0, x1, a01);
+            if (qc > 1) {
+                __m256 b1 = _mm256_broadcast_ss(q1 + j);
+                a10 = _mm256_fmadd_ps(b1, x0, a10);
+                a11 = _mm256_fmadd_ps(b1, x1, a11);
+            }
+            if (qc > 2) {
+                __m256 b2 = _mm256_broadcast_ss(q2 + j);
+                a20 = _mm256_fmadd_ps(b2, x0, a20);
+                a21 = _mm256_fmadd_ps(b2, x1, a21);
+            }
+            if (qc > 3) {
+                __m256 b3 = _mm256_broadcast_ss(q3 + j);
+                a30 = _mm256_fmadd_ps(b3, x0, a30);
+                a31 = _mm256_fmadd_ps(b3, x1, a31);
+            }
+        }
+    } else {
+        for (long j = 0; j < d; j++) {
+            __m256 x0 = _mm256_loadu_ps(p0 + j * 8);
+            a00 = _mm256_fmadd_ps(_mm256_broadcast_ss(q0 + j), x0, a00);
+            if (qc > 1) a10 = _mm256_fmadd_ps(_mm256_broadcast_ss(q1 + j), x0, a10);
+            if (qc > 2) a20 = _mm256_fmadd_ps(_mm256_broadcast_ss(q2 + j), x0, a20);
+            if (qc > 3) a30 = _mm256_fmadd_ps(_mm256_broadcast_ss(q3 + j), x0, a30);
+        }
+    }
+    store_tile(a00, a01, valid, out);
+    if (qc > 1) store_tile(a10, a11, valid, out + stride);
+    if (qc > 2) store_tile(a20, a21, valid, out + 2 * stride);
+    if (qc > 3) store_tile(a30, a31, valid, out + 3 * stride);
+}
+
+/// `<q_i, x_r>` for `row_count` packed rows (as `dotPanels`).
+static void dot_panels(const float *queries, long query_count, const float *panels, long row_count, long d, float *out,
+                       long out_stride) {
+    long panel_count = (row_count + 7) / 8;
+    for (long panel = 0; panel < panel_count;) {
+        int has_second = panel + 1 < panel_count;
+        long first_row = panel * 8;
+        long limit = has_second ? 16 : 8;
+        long valid = row_count - first_row < limit ? row_count - first_row : limit;
+        const float *p0 = panels + panel * d * 8;
+        long qi = 0;
+        for (; qi + 4 <= query_count; qi += 4)
+            panel_tile(4, queries + qi * d, d, p0, has_second, valid, out + qi * out_stride + first_row, out_stride);
+        for (; qi < query_count; qi++)
+            panel_tile(1, queries + qi * d, d, p0, has_second, valid, out + qi * out_stride + first_row, out_stride);
+        panel += has_second ? 2 : 1;
+    }
+}
+
+/// The panel path of `ISAKernels.dotBatch`: blocks of ~64 KB of rows (a multiple of 16 rows),
+/// each packed into a scratch buffer allocated per call, then `dot_panels`.
+static void dot_batch_panels(const float *queries, long query_count, const float *rows, long row_count, long d,
+                             float *out, long out_stride) {
+    long block = (64 * 1024) / (d * 4 > 1 ? d * 4 : 1);
+    if (block < 16) block = 16;
+    long block_rows = block - block % 16;
+    long first = row_count < block_rows ? row_count : block_rows;
+    float *panels = malloc((size_t)((first + 7) / 8 * d * 8) * sizeof(float));
+    for (long start = 0; start < row_count;) {
+        long count = row_count - start < block_rows ? row_count - start : block_rows;
+        pack_panels(rows + start * d, count, d, panels);
+        dot_panels(queries, query_count, panels, count, d, out + start, out_stride);
+        start += count;
+    }
+    free(panels);
+}
+
+#define CREF_HAS_PANELS 1
+
 #else  // plain C fallback: the same loops over 8-float arrays (any compiler, any CPU)
 
 const char *cref_variant(void) { return "scalar"; }
@@ -297,8 +422,8 @@ static long rows_per_cache_block(long d) {
     return rounded > 4 ? rounded : 4;
 }
 
-void cref_dot_batch(const float *queries, long query_count, const float *rows, long row_count, long d, float *out,
-                    long out_stride) {
+void cref_dot_batch_tiles(const float *queries, long query_count, const float *rows, long row_count, long d,
+                          float *out, long out_stride) {
     const long block = rows_per_cache_block(d);
     for (long row_start = 0; row_start < row_count;) {
         long row_end = row_start + block < row_count ? row_start + block : row_count;
@@ -314,6 +439,17 @@ void cref_dot_batch(const float *queries, long query_count, const float *rows, l
             for (long r = tiled_end; r < row_end; r++) out[i * out_stride + r] = dot_row(queries + i * d, rows + r * d, d);
         row_start = row_end;
     }
+}
+
+void cref_dot_batch(const float *queries, long query_count, const float *rows, long row_count, long d, float *out,
+                    long out_stride) {
+#ifdef CREF_HAS_PANELS
+    if (query_count >= 4) {
+        dot_batch_panels(queries, query_count, rows, row_count, d, out, out_stride);
+        return;
+    }
+#endif
+    cref_dot_batch_tiles(queries, query_count, rows, row_count, d, out, out_stride);
 }
 
 void cref_batch_squared_l2(const float *queries, const float *query_norms, long query_count, const float *rows,

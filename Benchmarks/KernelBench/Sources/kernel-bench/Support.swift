@@ -112,3 +112,10 @@ func printError(_ text: String) {
         }
     }
 }
+
+/// Involuntary context switches of this process so far (preemptions), from getrusage.
+func involuntaryContextSwitches() -> Int {
+    var usage = rusage()
+    getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
+    return Int(usage.ru_nivcsw)
+}

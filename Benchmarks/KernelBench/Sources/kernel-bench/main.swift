@@ -2,18 +2,21 @@
 //
 //   kernel-bench [--json] [--isa baseline|avx2|avx512] [--dims 100,128,384,784] [--reps 5]
 //                [--min-time 0.2] [--threshold 0.90] [--retries 2] [--only "hot L2 scan"] [--c-vs-c]
-//                [--wait-quiet SECONDS]
+//                [--wait-quiet SECONDS] [--verify-only]
 //
 // For each dimension: single-query scans (squared L2, negated dot) over a ~256 KB ("hot",
-// L2-resident) and a ~8 MB block of rows, and batches of 8 and 64 queries (dot products + the L2
-// epilogue) over both blocks. Every case is verified (Swift vs C, both vs double precision,
+// L2-resident) and a ~8 MB block of rows, and batches of 2, 8 and 64 queries (dot products + the
+// L2 epilogue; 2 queries take the register-tile path, 4 or more the packed-panel path) over both
+// blocks. Every case is verified (Swift vs C, both vs double precision,
 // relative 1e-4) before it is timed; the time is the best of `--reps` samples of ≥ `--min-time`
 // seconds per side, after a warm-up; within a sample, Swift and C alternate in ~2 ms slices so
 // that both see the same interference from other processes. A case whose ratio is below the
 // threshold is measured again (`--retries` times at most), adding `--reps` samples to BOTH sides;
 // the table shows the samples per side. `--c-vs-c` times the C reference against itself (the
 // noise floor of the ratio). `--wait-quiet S` waits (at most S seconds per case) until the rest
-// of the machine uses less than a quarter of a core before measuring. Exit status: 0 PASS, 1 FAIL, 2 usage error or disagreeing outputs.
+// of the machine uses less than a quarter of a core before measuring. `--verify-only` calls each
+// selected case once per side, checks the outputs and times nothing (for instruction counting
+// under callgrind, and as a quick correctness check). Exit status: 0 PASS, 1 FAIL, 2 usage error or disagreeing outputs.
 import CReference
 import ShoalKernels
 
@@ -36,12 +39,13 @@ struct Options {
     var only: String?
     var cVersusC = false
     var waitQuiet = 0.0
+    var verifyOnly = false
 }
 
 let usage = """
     usage: kernel-bench [--json] [--isa baseline|avx2|avx512] [--dims 100,128,384,784] [--reps 5]
                         [--min-time 0.2] [--threshold 0.90] [--retries 2] [--only CASE-SUBSTRING] [--c-vs-c]
-                        [--wait-quiet SECONDS]
+                        [--wait-quiet SECONDS] [--verify-only]
     """
 
 func fail(_ message: String) -> Never {
@@ -86,6 +90,7 @@ func parseOptions(_ arguments: [String]) -> Options {
             options.retries = n
         case "--only": options.only = value(argument)
         case "--c-vs-c": options.cVersusC = true
+        case "--verify-only": options.verifyOnly = true
         case "--wait-quiet":
             guard let t = Double(value(argument)), t >= 0 else { fail("--wait-quiet takes seconds ≥ 0") }
             options.waitQuiet = t
@@ -113,21 +118,29 @@ func sample(_ body: () -> Void, minTime: Double) -> Double {
 
 /// One repetition of both sides, finely interleaved: slices of ≥ `slice` seconds (at least one
 /// call) alternate between `a` and `b` until each side has run for `minTime` seconds in total, so
-/// both sides see the same interference from the rest of the machine. Returns seconds per call.
+/// both sides see the same interference from the rest of the machine. A slice during which the
+/// process was preempted (an involuntary context switch, from getrusage) is discarded, unless the
+/// repetition has already taken 20 × `minTime` of wall time. Returns seconds per call.
 func pairedSample(_ a: () -> Void, _ b: () -> Void, minTime: Double, slice: Double = 0.002) -> (Double, Double) {
     var timeA = 0.0
     var timeB = 0.0
     var callsA = 0
     var callsB = 0
+    let giveUp = now() + 20 * minTime
     func runSlice(_ body: () -> Void, _ time: inout Double, _ calls: inout Int) {
+        let switches = involuntaryContextSwitches()
         let start = now()
         var end = start
+        var n = 0
         repeat {
             body()
-            calls += 1
+            n += 1
             end = now()
         } while end - start < slice
-        time += end - start
+        if involuntaryContextSwitches() == switches || end > giveUp {
+            time += end - start
+            calls += n
+        }
     }
     while timeA < minTime || timeB < minTime {
         if timeA < minTime { runSlice(a, &timeA, &callsA) }
@@ -214,7 +227,7 @@ func cases(for data: DimensionData, isa: InstructionSet) -> [BenchCase] {
         list.append(scanCase(.negatedDot, label: label, rows: rows, count: count, query: query, dimension: d, isa: isa))
     }
     for (label, rows, count) in blocks {
-        for nq in [8, 64] {
+        for nq in [2, 8, 64] {  // 2: the 2 × 4 tile path; 8 and 64: the panel path
             list.append(
                 batchCase(
                     label: label, rows: rows, count: count, queries: data.queries, queryCount: nq, dimension: d, isa: isa))
@@ -237,6 +250,7 @@ func verifyTails(dimensions: [Int], isa: InstructionSet) -> [String] {
             scanCase(.squaredL2, label: "tail", rows: rows, count: count, query: q, dimension: d, isa: isa),
             scanCase(.negatedDot, label: "tail", rows: rows, count: count, query: q, dimension: d, isa: isa),
             batchCase(label: "tail", rows: rows, count: count, queries: queries, queryCount: 5, dimension: d, isa: isa),
+            batchCase(label: "tail", rows: rows, count: count, queries: queries, queryCount: 3, dimension: d, isa: isa),
         ]
         for check in checks {
             if let failure = verify(check, tolerance: 1e-4).failure { failures.append("d=\(d) \(check.name): \(failure)") }
@@ -252,7 +266,7 @@ func run() {
         "kernel-bench: Swift kernels \(options.isa.rawValue) (supported: \(InstructionSet.supported.rawValue)), "
             + "C reference \(cVariant), best of \(options.repetitions) × ≥\(options.minTime) s"
             + (options.cVersusC ? ", C VERSUS C (noise floor)" : "") + "\n")
-    let tailFailures = verifyTails(dimensions: options.dimensions, isa: options.isa)
+    let tailFailures = options.verifyOnly ? [] : verifyTails(dimensions: options.dimensions, isa: options.isa)
     if !tailFailures.isEmpty { fail("outputs disagree:\n  " + tailFailures.joined(separator: "\n  ")) }
 
     var results: [Measurement] = []
@@ -262,6 +276,10 @@ func run() {
         for var bench in cases(for: data, isa: options.isa) where options.only.map({ bench.name.contains($0) }) ?? true {
             let agreement = verify(bench, tolerance: 1e-4)
             if let failure = agreement.failure { fail("d=\(d) \(bench.name): outputs disagree: \(failure)") }
+            if options.verifyOnly {
+                print("d=\(d) \(bench.name): outputs agree (\(agreement.identical ? "bit-identical" : "max relative difference \(cFormat("%.1e", agreement.maxRelativeSwiftVsC))"))")
+                continue
+            }
             if options.cVersusC { bench.runSwift = bench.runC }
             var m = Measurement(bench: bench, agreement: agreement)
             m.attempt(options: options)
@@ -276,6 +294,7 @@ func run() {
             results.append(m)
         }
     }
+    if options.verifyOnly { exit(0) }
     let minimum = results.map(\.ratio).min() ?? 0
     let failing = results.filter { $0.ratio < options.threshold }
     let verdict =
