@@ -84,15 +84,18 @@ struct LevelBuilder {
         let d = configuration.dimension
         let n = ids.count
         let spherical = configuration.metric != .l2
-        let centroids = vectors.withUnsafeBufferPointer { points in
-            KMeans.train(
+        let outcome = vectors.withUnsafeBufferPointer { points in
+            KMeans.run(
                 points: points.baseAddress!, count: n, dimension: d,
                 parameters: .init(
                     clusters: partitions, iterations: configuration.kMeansIterations,
                     maxPointsPerCentroid: configuration.maxTrainingPointsPerCentroid, spherical: spherical,
                     seed: seed, threads: threads))
         }
-        let assignments = assign(vectors: vectors, count: n, centroids: centroids, centroidCount: partitions)
+        let centroids = outcome.centroids
+        let assignments =
+            outcome.assignments
+            ?? assign(vectors: vectors, count: n, centroids: centroids, centroidCount: partitions)
         let store = PartitionStore(dimension: d)
         var keptCentroids: [Float] = []
         var keptIDs: [Int64] = []

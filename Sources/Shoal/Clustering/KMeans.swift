@@ -17,12 +17,30 @@ enum KMeans {
         var threads: Int
     }
 
+    /// Trained centroids, and — when every point was in the training set — each point's nearest
+    /// centroid among them.
+    struct Outcome {
+        /// `clusters * dimension` floats, row-major.
+        var centroids: [Float]
+        /// `count` centroid positions, or nil when training used a sample.
+        var assignments: [Int32]?
+    }
+
     /// Trains `k` centroids on `count` rows of `points`; returns `k * dimension` floats, row-major.
     /// - Precondition: `count ≥ clusters ≥ 1`.
     /// - Complexity: O(`iterations * min(count, 256k) * k * dimension`) work over `threads`.
     static func train(
         points: UnsafePointer<Float>, count: Int, dimension d: Int, parameters p: Parameters
     ) -> [Float] {
+        run(points: points, count: count, dimension: d, parameters: p).centroids
+    }
+
+    /// As `train`, also returning the final assignment: `iterations` rounds of assignment and
+    /// update (as Faiss counts them), then one more assignment to the centroids it returns, which
+    /// the caller reuses when the sample is the whole set instead of assigning again.
+    static func run(
+        points: UnsafePointer<Float>, count: Int, dimension d: Int, parameters p: Parameters
+    ) -> Outcome {
         precondition(count >= p.clusters && p.clusters >= 1, "k-means needs at least as many points as clusters")
         var random = SeededGenerator(seed: p.seed)
         let trainingCount = min(count, p.maxPointsPerCentroid * p.clusters)
@@ -46,7 +64,7 @@ enum KMeans {
         let metric: KernelMetric = p.spherical ? .negatedDot : .squaredL2
         var assignments = [Int32](repeating: 0, count: trainingCount)
         let trainingNorms = metric == .squaredL2 ? squaredNorms(training, count: trainingCount, dimension: d) : nil
-        for _ in 0..<p.iterations {
+        for iteration in 0...p.iterations {
             training.withUnsafeBufferPointer { t in
                 centroids.withUnsafeBufferPointer { c in
                     assignments.withUnsafeMutableBufferPointer { a in
@@ -57,9 +75,11 @@ enum KMeans {
                     }
                 }
             }
-            update(centroids: &centroids, training: training, assignments: assignments, dimension: d, parameters: p)
+            if iteration < p.iterations {
+                update(centroids: &centroids, training: training, assignments: assignments, dimension: d, parameters: p)
+            }
         }
-        return centroids
+        return Outcome(centroids: centroids, assignments: trainingCount == count ? assignments : nil)
     }
 
     /// Recomputes centroids as the means of their points (sums per worker, merged in Double);
