@@ -37,6 +37,7 @@ let package = Package(
         .library(name: "Shoal", targets: ["Shoal"]),
         .library(name: "ShoalData", targets: ["ShoalData"]),
         .library(name: "ShoalKernels", targets: ["ShoalKernels"]),
+        .library(name: "ShoalStore", targets: ["ShoalStore"]),
         .executable(name: "shoal", targets: ["shoal"]),
     ],
     dependencies: [
@@ -55,10 +56,12 @@ let package = Package(
         ),
         .target(name: "Shoal", dependencies: ["ShoalKernels"], swiftSettings: strictSwift),
         .target(name: "ShoalData", dependencies: ["Shoal", "ShoalKernels"], swiftSettings: strictSwift),
+        // Durable collections: a directory of checksummed snapshots and a write-ahead log.
+        .target(name: "ShoalStore", dependencies: ["Shoal"], swiftSettings: strictSwift),
         .executableTarget(
             name: "shoal",
             dependencies: [
-                "Shoal", "ShoalData",
+                "Shoal", "ShoalData", "ShoalStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift
@@ -67,6 +70,10 @@ let package = Package(
         .testTarget(name: "ShoalKernelsTests", dependencies: ["ShoalKernels", "ShoalTestSupport"], swiftSettings: strictSwift),
         .testTarget(name: "ShoalTests", dependencies: ["Shoal", "ShoalData", "ShoalTestSupport"], swiftSettings: strictSwift),
         .testTarget(name: "ShoalDataTests", dependencies: ["ShoalData", "ShoalTestSupport"], swiftSettings: strictSwift),
+        // Depends on `shoal` so that the executable its crash tests kill is built before them.
+        .testTarget(
+            name: "ShoalStoreTests", dependencies: ["ShoalStore", "Shoal", "ShoalTestSupport", "shoal"],
+            swiftSettings: strictSwift),
         .testTarget(name: "shoalTests", dependencies: ["shoal", "ShoalTestSupport"], swiftSettings: strictSwift),
     ]
 )

@@ -10,6 +10,9 @@ struct ShoalCommand: ParsableCommand {
             Vectors are read from .fvecs, .bvecs or .npy files (float32, float16, int32, int64, uint8), \
             ids and ground truth from .ivecs or .npy. Start with `shoal demo`, which needs no arguments.
             """,
-        subcommands: [Demo.self, Build.self, Search.self, Eval.self]
+        subcommands: [
+            Demo.self, Build.self, Search.self, Eval.self, CollectionCreate.self, CollectionInsert.self, CollectionDelete.self,
+            CollectionQuery.self, CollectionInfo.self, CollectionIDs.self, CollectionCheckpoint.self, CollectionVerify.self,
+        ]
     )
 }

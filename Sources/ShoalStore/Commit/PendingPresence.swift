@@ -1,0 +1,7 @@
+/// Whether an id will be stored once the writes queued before now are applied, and how many of
+/// those writes touch it. Kept by ``GroupCommitter`` for ids with queued or unapplied writes, so
+/// that a batch can be validated against the state it will be applied to.
+struct PendingPresence: Sendable {
+    var present: Bool
+    var writes: Int
+}
