@@ -1,7 +1,8 @@
 /// CRC-32C (Castagnoli), table-driven, eight bytes per step ("slicing by 8").
 ///
-/// Used as the checksum of index files. - Complexity: O(bytes).
-struct CRC32C {
+/// Used as the checksum of index files, and (package access) of ShoalStore's log and identity
+/// files. - Complexity: O(bytes).
+package struct CRC32C {
     private static let tables: [[UInt32]] = {
         var tables = [[UInt32]](repeating: [UInt32](repeating: 0, count: 256), count: 8)
         for i in 0..<256 {
@@ -20,11 +21,14 @@ struct CRC32C {
 
     private var state: UInt32 = 0xFFFF_FFFF
 
+    /// Starts an empty checksum.
+    package init() {}
+
     /// The checksum of everything fed so far.
-    var value: UInt32 { state ^ 0xFFFF_FFFF }
+    package var value: UInt32 { state ^ 0xFFFF_FFFF }
 
     /// Feeds `bytes`.
-    mutating func update(_ bytes: UnsafeRawBufferPointer) {
+    package mutating func update(_ bytes: UnsafeRawBufferPointer) {
         guard let base = bytes.baseAddress else { return }
         var crc = state
         var i = 0
@@ -51,7 +55,7 @@ struct CRC32C {
     }
 
     /// The checksum of `bytes`.
-    static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
+    package static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
         var crc = CRC32C()
         crc.update(bytes)
         return crc.value

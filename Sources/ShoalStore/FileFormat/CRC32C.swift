@@ -1,64 +1,7 @@
-/// CRC-32C (Castagnoli), table-driven, eight bytes per step ("slicing by 8").
-///
-/// The checksum of every record, segment header and identity file of a collection (the same
-/// function as the core index files use). - Complexity: O(bytes).
-struct CRC32C {
-    private static let tables: [[UInt32]] = {
-        var tables = [[UInt32]](repeating: [UInt32](repeating: 0, count: 256), count: 8)
-        for i in 0..<256 {
-            var crc = UInt32(i)
-            for _ in 0..<8 { crc = (crc & 1) != 0 ? (crc >> 1) ^ 0x82F6_3B78 : crc >> 1 }
-            tables[0][i] = crc
-        }
-        for i in 0..<256 {
-            for t in 1..<8 {
-                let previous = tables[t - 1][i]
-                tables[t][i] = (previous >> 8) ^ tables[0][Int(previous & 0xFF)]
-            }
-        }
-        return tables
-    }()
+import Shoal
 
-    private var state: UInt32 = 0xFFFF_FFFF
-
-    /// The checksum of everything fed so far.
-    var value: UInt32 { state ^ 0xFFFF_FFFF }
-
-    /// Feeds `bytes`.
-    mutating func update(_ bytes: UnsafeRawBufferPointer) {
-        guard let base = bytes.baseAddress else { return }
-        var crc = state
-        var i = 0
-        let n = bytes.count
-        CRC32C.tables.withUnsafeBufferPointer { tables in
-            let t0 = tables[0], t1 = tables[1], t2 = tables[2], t3 = tables[3]
-            let t4 = tables[4], t5 = tables[5], t6 = tables[6], t7 = tables[7]
-            while i + 8 <= n {
-                let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-                let low = UInt32(truncatingIfNeeded: word) ^ crc
-                let high = UInt32(truncatingIfNeeded: word >> 32)
-                crc =
-                    t7[Int(low & 0xFF)] ^ t6[Int((low >> 8) & 0xFF)] ^ t5[Int((low >> 16) & 0xFF)]
-                    ^ t4[Int(low >> 24)] ^ t3[Int(high & 0xFF)] ^ t2[Int((high >> 8) & 0xFF)]
-                    ^ t1[Int((high >> 16) & 0xFF)] ^ t0[Int(high >> 24)]
-                i += 8
-            }
-            while i < n {
-                crc = (crc >> 8) ^ t0[Int((crc ^ UInt32(base.load(fromByteOffset: i, as: UInt8.self))) & 0xFF)]
-                i += 1
-            }
-        }
-        state = crc
-    }
-
-    /// The checksum of `bytes`.
-    static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
-        var crc = CRC32C()
-        crc.update(bytes)
-        return crc.value
-    }
-}
-
+// CRC-32C itself lives in Shoal (package access): the collection's records, segment headers and
+// identity file use the same checksum as the index files.
 extension CRC32C {
     /// Feeds the bytes of an array.
     mutating func update(_ bytes: [UInt8]) {

@@ -1,3 +1,4 @@
+import Shoal
 extension WALRecord {
     /// Why bytes at some offset are not a valid record.
     enum Damage: Error, Sendable, Equatable {

@@ -1,3 +1,4 @@
+import Shoal
 /// One record of the write-ahead log: a batch of inserts, a batch of deletes, or a maintenance
 /// marker, with its log sequence number (LSN) and the LSN range of the group commit it was
 /// written in.
