@@ -66,7 +66,8 @@ extension VectorIndex {
         }
         var children: [Int] = []
         if hasQueries {
-            let hottest = frequencies.sorted { $0.value > $1.value }.map(\.key)
+            // Hottest first; ties by partition id, so a pass does not depend on hash order.
+            let hottest = frequencies.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map(\.key)
             for pid in hottest where !touched.contains(pid) {
                 guard let size = levels[0].partitions[pid]?.count, size > settings.minimumSplitSize else { continue }
                 let a = frequencies[pid] ?? 0

@@ -11,8 +11,8 @@ struct ShoalCommand: ParsableCommand {
             ids and ground truth from .ivecs or .npy. Start with `shoal demo`, which needs no arguments.
             """,
         subcommands: [
-            Demo.self, Build.self, Search.self, Eval.self, CollectionCreate.self, CollectionInsert.self, CollectionDelete.self,
-            CollectionQuery.self, CollectionInfo.self, CollectionIDs.self, CollectionCheckpoint.self, CollectionVerify.self,
+            Demo.self, Build.self, Search.self, Eval.self, Workload.self, CollectionCreate.self, CollectionInsert.self,
+            CollectionDelete.self, CollectionQuery.self, CollectionInfo.self, CollectionIDs.self, CollectionCheckpoint.self, CollectionVerify.self,
         ]
     )
 }

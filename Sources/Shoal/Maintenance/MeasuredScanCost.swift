@@ -105,10 +105,11 @@ enum MeasuredScanCost {
     }
 
     static func write(_ table: GridScanCost, to path: String, directory: String) {
-        var partial = ""
-        for component in directory.split(separator: "/", omittingEmptySubsequences: false) {
-            partial += (partial.isEmpty && directory.hasPrefix("/") ? "" : "/") + component
-            if !partial.isEmpty { mkdir(partial, 0o755) }
+        // Create every missing folder of the path (mkdir -p), keeping it absolute when it is.
+        var partial = directory.hasPrefix("/") ? "" : "."
+        for component in directory.split(separator: "/") {
+            partial += "/" + component
+            mkdir(partial, 0o755)
         }
         var text = "# Shoal scan cost λ(n, k) in nanoseconds: sizes, ks, then one line per k\n"
         text += table.sizes.map(String.init).joined(separator: ",") + "\n"

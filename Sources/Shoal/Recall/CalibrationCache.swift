@@ -1,7 +1,7 @@
 import Synchronization
 
 /// The recall calibrations of one index, per k, measured on first use and measured again once the
-/// index has changed enough (its structure generation moved, or its size changed by more than 10 %),
+/// index has changed enough (16 maintenance changes, or its size changed by more than 10 %),
 /// plus the calibration queries a user pinned.
 ///
 /// Thread safety: any thread; one mutex guards the table, and measuring happens outside it (two
@@ -30,7 +30,10 @@ final class CalibrationCache: Sendable {
         k: Int, generation: Int, count: Int, measure: () -> RecallCalibration
     ) -> RecallCalibration {
         let cached = entries.withLock { $0[k] }
-        if let cached, cached.generation == generation, abs(cached.count - count) * 10 <= max(1, cached.count) {
+        // Splits and merges shift the calibration only a little each; measuring again costs a
+        // brute-force pass over the index, so it waits for 16 structural changes or a 10 % change
+        // in size.
+        if let cached, generation - cached.generation < 16, abs(cached.count - count) * 10 <= max(1, cached.count) {
             return cached.calibration
         }
         let fresh = measure()
