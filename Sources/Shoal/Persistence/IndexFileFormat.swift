@@ -19,14 +19,16 @@
 ///   partition id u64, vector count u64, vectors (count × dimension f32), ids (count × i64)
 /// trailer: CRC-32C of the body u32, end magic "SHLE"
 /// ```
-enum IndexFileFormat {
+package enum IndexFileFormat {
     static let magic: [UInt8] = Array("SHOALIDX".utf8)
     static let endMagic: [UInt8] = Array("SHLE".utf8)
     static let version: UInt32 = 1
     static let headerSize = 64
     static let trailerSize = 8
 
-    static func code(of metric: DistanceMetric) -> UInt8 {
+    /// The one-byte code of a metric in Shoal's files (index files, and ShoalStore's log and
+    /// identity files).
+    package static func code(of metric: DistanceMetric) -> UInt8 {
         switch metric {
         case .l2: return 0
         case .innerProduct: return 1
@@ -34,7 +36,8 @@ enum IndexFileFormat {
         }
     }
 
-    static func metric(code: UInt8) -> DistanceMetric? {
+    /// The metric of a one-byte code, or nil for an unknown code.
+    package static func metric(code: UInt8) -> DistanceMetric? {
         switch code {
         case 0: return .l2
         case 1: return .innerProduct

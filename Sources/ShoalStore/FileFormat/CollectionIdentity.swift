@@ -33,7 +33,7 @@ struct CollectionIdentity: Sendable, Equatable {
         writer.write(CollectionIdentity.version)
         writer.write(UInt32(CollectionIdentity.size))
         writer.write(UInt32(configuration.dimension))
-        writer.write(MetricCode.code(of: configuration.metric))
+        writer.write(IndexFileFormat.code(of: configuration.metric))
         writer.write(UInt8(0))
         writer.write(UInt16(0))
         writer.write(UInt64(configuration.partitionCount ?? 0))
@@ -83,7 +83,7 @@ struct CollectionIdentity: Sendable, Equatable {
         let decoded: IndexConfiguration? = bytes.withUnsafeBytes { raw in
             var reader = ByteReader(raw, offset: 16)
             guard let dimension = reader.read(UInt32.self), let metricCode = reader.read(UInt8.self),
-                let metric = MetricCode.metric(code: metricCode), reader.skip(3),
+                let metric = IndexFileFormat.metric(code: metricCode), reader.skip(3),
                 let partitions = reader.read(UInt64.self), let iterations = reader.read(UInt32.self),
                 let training = reader.read(UInt32.self), let seed = reader.read(UInt64.self),
                 let top = reader.read(UInt32.self), partitions <= UInt64(Int32.max)

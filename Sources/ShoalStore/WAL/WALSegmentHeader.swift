@@ -28,7 +28,7 @@ struct WALSegmentHeader: Sendable, Equatable {
         writer.write(UInt32(WALSegmentHeader.size))
         writer.write(firstLSN)
         writer.write(UInt32(dimension))
-        writer.write(MetricCode.code(of: metric))
+        writer.write(IndexFileFormat.code(of: metric))
         writer.pad(to: 4)
         for _ in 0..<7 { writer.write(UInt32(0)) }
         writer.write(CRC32C.checksum(writer.bytes, 0..<60))
@@ -67,7 +67,7 @@ struct WALSegmentHeader: Sendable, Equatable {
         }
         guard let size = reader.read(UInt32.self), Int(size) == WALSegmentHeader.size,
             let first = reader.read(UInt64.self), let dimension = reader.read(UInt32.self),
-            let code = reader.read(UInt8.self), let metric = MetricCode.metric(code: code)
+            let code = reader.read(UInt8.self), let metric = IndexFileFormat.metric(code: code)
         else {
             throw StoreError(.corruptFile, "the log segment header holds an impossible value", path: path, offset: 12)
         }
