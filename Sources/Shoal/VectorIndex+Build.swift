@@ -58,7 +58,7 @@ struct LevelBuilder {
             if currentPartitions <= 1 {
                 let top = PartitionStore(dimension: d)
                 let pid = top.createPartition(capacity: currentIDs.count)
-                append(currentVectors, currentIDs, to: pid, in: top)
+                Self.append(currentVectors, currentIDs, to: pid, in: top)
                 levels.append(top)
                 return levels
             }
@@ -103,7 +103,7 @@ struct LevelBuilder {
         for c in 0..<partitions where groups.count(of: c) > 0 {
             let pid = store.createPartition(capacity: groups.count(of: c))
             let (groupVectors, groupIDs) = groups.gather(c, vectors: vectors, ids: ids, dimension: d)
-            append(groupVectors, groupIDs, to: pid, in: store)
+            Self.append(groupVectors, groupIDs, to: pid, in: store)
             keptCentroids.append(contentsOf: centroids[(c * d)..<((c + 1) * d)])
             keptIDs.append(Int64(pid))
         }
@@ -124,10 +124,6 @@ struct LevelBuilder {
             }
         }
         return assignments
-    }
-
-    func append(_ vectors: [Float], _ ids: [Int64], to pid: Int, in store: PartitionStore) {
-        LevelBuilder.append(vectors, ids, to: pid, in: store)
     }
 
     static func append(_ vectors: [Float], _ ids: [Int64], to pid: Int, in store: PartitionStore) {

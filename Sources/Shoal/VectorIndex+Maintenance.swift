@@ -53,7 +53,8 @@ extension VectorIndex {
             let a = frequencies[pid] ?? 0
             if size > 0 {
                 guard hasQueries, Double(size) < mergeLimit else { continue }
-                let neighbours = nearestPartitions(of: centroid(of: pid, inLevel: 1) ?? [], count: 1, atLevel: 0, k: 4)
+                guard let centre = centroid(of: pid, inLevel: 1) else { continue }
+                let neighbours = nearestPartitions(to: centre, atLevel: 0, k: 4)
                     .filter { $0 != pid }.prefix(3)
                     .map { (size: levels[0].partitions[$0]?.count ?? 0, frequency: frequencies[$0] ?? 0) }
                 let estimate = CostDeltas.mergeEstimate(

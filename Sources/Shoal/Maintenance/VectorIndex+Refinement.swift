@@ -14,7 +14,7 @@ extension VectorIndex {
         for child in children where base.partitions[child] != nil {
             members.insert(child)
             guard let centre = centroid(of: child, inLevel: 1) else { continue }
-            let near = nearestPartitions(of: centre, count: 1, atLevel: 0, k: radius + 1)
+            let near = nearestPartitions(to: centre, atLevel: 0, k: radius + 1)
             members.formUnion(near.filter { base.partitions[$0] != nil })
         }
         let set = members.sorted()
@@ -84,7 +84,7 @@ extension VectorIndex {
     }
 
     /// The `k` partitions of `level` whose centroids are nearest to `vector`.
-    func nearestPartitions(of vector: [Float], count: Int, atLevel level: Int, k: Int) -> [Int] {
+    func nearestPartitions(to vector: [Float], atLevel level: Int, k: Int) -> [Int] {
         guard level < levels.count - 1 else { return Array(levels[level].partitions.keys) }
         let engine = LevelSearch(
             levels: levels, metric: metric.kernelMetric, threads: 1, upperLevelNprobe: nil)
