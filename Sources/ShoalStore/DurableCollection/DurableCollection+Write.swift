@@ -54,26 +54,33 @@ extension DurableCollection {
     ///
     /// `body` may restructure the index (split, merge, refine partitions) but must not add or
     /// remove vectors: those changes would bypass the log. If the count changes, writes are
-    /// disabled until the collection is reopened.
+    /// disabled until the collection is reopened. Logged writes are not applied while `body` runs
+    /// (they are logged, and acknowledged once applied after it); searches are not held up.
     /// - Returns: what `body` returns.
     /// - Throws: ``StoreError/Code/invalidArgument`` wrapping an error `body` throws, or as
     ///   ``insert(vectors:ids:)`` for the marker.
     /// - Complexity: that of `body`, plus one shared `fdatasync`.
     public func maintain<T>(note: String = "maintenance", _ body: (VectorIndex) throws(ShoalError) -> T) throws(StoreError) -> T {
         let writer = try writable()
-        let before = index.count
-        let result: T
-        do {
-            result = try body(index)
-        } catch {
-            throw StoreError(wrapping: error, context: "maintenance failed")
-        }
-        guard index.count == before else {
-            writer.committer.disable(
-                StoreError(
-                    .writesDisabled,
-                    "maintenance changed the number of stored vectors (\(before) → \(index.count)) without logging it; reopen the collection"))
-            throw StoreError(.invalidArgument, "maintenance must not add or remove vectors (\(before) → \(index.count))")
+        // Logged writes are applied under the apply lock; holding it here keeps them out while
+        // `body` runs, so a change of the count can only come from `body`. Searches go on; writes
+        // are logged meanwhile and acknowledged once applied after `body`.
+        let result = try writer.committer.applyLock.withLock { () throws(StoreError) -> T in
+            let before = index.count
+            let result: T
+            do throws(ShoalError) {
+                result = try body(index)
+            } catch {
+                throw StoreError(wrapping: error, context: "maintenance failed")
+            }
+            guard index.count == before else {
+                writer.committer.disable(
+                    StoreError(
+                        .writesDisabled,
+                        "maintenance changed the number of stored vectors (\(before) → \(index.count)) without logging it; reopen the collection"))
+                throw StoreError(.invalidArgument, "maintenance must not add or remove vectors (\(before) → \(index.count))")
+            }
+            return result
         }
         try writer.committer.submit(.maintenance, ids: [], vectors: [], note: note).wait()
         writer.background.request()

@@ -3,7 +3,7 @@ import Shoal
 @testable import ShoalStore
 import Testing
 
-/// Searches, inserts, deletes, maintenance markers and checkpoints all at once, bounded by
+/// Searches, inserts, deletes, maintenance passes (logged as markers) and checkpoints all at once, bounded by
 /// iteration counts. Run it under the thread sanitizer by hand:
 /// `swift test --sanitize=thread --filter Stress --scratch-path .build-tsan`.
 @Suite struct StressTests {
@@ -13,6 +13,7 @@ import Testing
         let d = 8
         var configuration = TestData.configuration(dimension: d)
         configuration.partitionCount = 8
+        configuration.maintenance.costCacheDirectory = dir.file("cost-cache")
         let index = try VectorIndex.build(vectors: TestData.vectors(2000, dimension: d, seed: 1), configuration: configuration)
         let collection = try DurableCollection.create(
             at: path, index: index, options: OpenOptions(checkpointAfterLogBytes: 16 << 10, applyChunkSize: 16))
@@ -27,7 +28,8 @@ import Testing
                         try await collection.insert(
                             vectors: TestData.vectors(10, dimension: d, seed: UInt64(first)), ids: (first..<(first + 10)).map { $0 })
                         if b % 3 == 0 { try await collection.remove(ids: [first, first + 1]) }
-                        if b % 10 == 0 { _ = try collection.maintain(note: "stress") { index in index.partitionCount } }
+                        // Real maintenance passes (splits, merges, refinement) while searches run.
+                        if b % 5 == 0 { _ = try collection.maintain(note: "stress") { index in index.maintain() } }
                     }
                 }
             }
