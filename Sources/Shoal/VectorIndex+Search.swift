@@ -1,5 +1,4 @@
 import ShoalKernels
-import Synchronization
 
 extension VectorIndex {
     /// The `options.k` nearest stored vectors to `query`, best first.

@@ -30,9 +30,9 @@ public final class VectorIndex: @unchecked Sendable {
     /// Recall-target calibrations per k (its own lock).
     let calibrations = CalibrationCache()
     /// Pairwise distances of the top level's centroids, for recall-target search.
-    let separations = Mutex<SeparationTable?>(nil)
+    let separations = Locked<SeparationTable?>(nil)
     /// The λ model used by maintenance (measured on first use).
-    let costModel = Mutex<(any ScanCostModel)?>(nil)
+    let costModel = Locked<(any ScanCostModel)?>(nil)
     /// Guarded by `lock`: maintenance totals, and what triggers automatic maintenance.
     var statistics = MaintenanceStatistics()
     var operationsSinceMaintenance = 0

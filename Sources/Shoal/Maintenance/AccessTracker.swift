@@ -1,5 +1,3 @@
-import Synchronization
-
 /// A sliding window over the last `windowSize` queries of which base partitions each scanned, with
 /// per-partition hit counts kept current as the window slides.
 ///
@@ -12,7 +10,7 @@ import Synchronization
 /// concurrently.
 final class AccessTracker: Sendable {
     let windowSize: Int
-    private let state: Mutex<State>
+    private let state: Locked<State>
 
     private struct State {
         var window: [[Int32]]
@@ -25,7 +23,7 @@ final class AccessTracker: Sendable {
     init(windowSize: Int) {
         precondition(windowSize >= 1)
         self.windowSize = windowSize
-        state = Mutex(State(window: Array(repeating: [], count: windowSize)))
+        state = Locked(State(window: Array(repeating: [], count: windowSize)))
     }
 
     /// Records the partitions scanned by each of several queries. - Complexity: O(total pids).

@@ -1,5 +1,3 @@
-import Synchronization
-
 /// The recall calibrations of one index, per k, measured on first use and measured again once the
 /// index has changed enough (16 maintenance changes, or its size changed by more than 10 %),
 /// plus the calibration queries a user pinned.
@@ -13,8 +11,8 @@ final class CalibrationCache: Sendable {
         var count: Int
     }
 
-    private let entries = Mutex<[Int: Entry]>([:])
-    private let pinned = Mutex<[Float]?>(nil)
+    private let entries = Locked<[Int: Entry]>([:])
+    private let pinned = Locked<[Float]?>(nil)
 
     /// Queries given by the user to calibrate on (``VectorIndex/calibrate(queries:k:)``), if any.
     var pinnedQueries: [Float]? { pinned.withLock { $0 } }

@@ -1,5 +1,3 @@
-import Synchronization
-
 /// The fraction of a `d`-ball's volume cut off by a hyperplane at distance `h` from its centre,
 /// relative to the radius `ρ`: `½ · I_{1−(h/ρ)²}((d+1)/2, ½)` (Li, 2011), tabulated at 1025 evenly
 /// spaced values of `t = h/ρ ∈ [0, 1]` and interpolated linearly.
@@ -13,7 +11,7 @@ final class CapVolumeTable: Sendable {
     let dimension: Int
     private let values: [Float]
 
-    private static let cache = Mutex<[Int: CapVolumeTable]>([:])
+    private static let cache = Locked<[Int: CapVolumeTable]>([:])
 
     /// The shared table for `dimension`. - Complexity: O(1) after the first call per dimension.
     static func table(for dimension: Int) -> CapVolumeTable {

@@ -1,5 +1,4 @@
 import ShoalKernels
-import Synchronization
 
 /// Maps a recall target to the APS stopping threshold that meets it on this index.
 ///
@@ -16,7 +15,7 @@ final class RecallCalibration: Sendable {
     /// For each sample query, (estimate, true recall) after each scanned partition.
     let traces: [[(estimate: Float, recall: Float)]]
 
-    private let plans = Mutex<[Double: StopPlan]>([:])
+    private let plans = Locked<[Double: StopPlan]>([:])
 
     init(traces: [[(estimate: Float, recall: Float)]]) {
         self.traces = traces
