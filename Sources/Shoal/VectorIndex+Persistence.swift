@@ -51,13 +51,18 @@ extension VectorIndex {
 
     /// Reads an index written by ``write(to:)``.
     ///
-    /// - Parameter threads: worker threads for later calls; `nil` uses every core.
+    /// - Parameters:
+    ///   - threads: worker threads for later calls; `nil` uses every core.
+    ///   - maintenance: how the index maintains itself (not stored in the file).
     /// - Throws: ``ShoalError/Code/ioFailure`` when the file cannot be read,
     ///   ``ShoalError/Code/unsupportedVersion`` for a newer format, and
     ///   ``ShoalError/Code/corruptFile`` (with the path and byte offset) when it is not an index
     ///   file, is truncated, fails a checksum or breaks a structural rule.
     /// - Complexity: O(n × d).
-    public convenience init(contentsOf path: String, threads: Int? = nil) throws(ShoalError) {
+    public convenience init(
+        contentsOf path: String, threads: Int? = nil, maintenance: MaintenanceConfiguration = MaintenanceConfiguration()
+    ) throws(ShoalError) {
+        try maintenance.validate()
         if let threads, !(1...1024).contains(threads) {
             throw ShoalError(.invalidArgument, "threads is \(threads); it must be in 1...1024")
         }
@@ -103,6 +108,7 @@ extension VectorIndex {
             dimension: header.dimension, metric: header.metric, kMeansIterations: header.kMeansIterations,
             maxTrainingPointsPerCentroid: header.maxTrainingPoints, seed: header.seed, threads: threads)
         configuration.partitionCount = levels[0].partitions.count
+        configuration.maintenance = maintenance
         do {
             try configuration.validate()
         } catch {

@@ -47,7 +47,19 @@ import Testing
         #expect(try succeed(["create", dir, "--from", "\(data)/base.fvecs", "--partitions", "20"]).contains("5000 vectors"))
         let info = try succeed(["info", dir])
         #expect(info.contains("partitions  20 in the base level"))
+        #expect(info.contains("maintenance only when asked"))
         #expect(try succeed(["insert", dir, "--vectors", "\(data)/query.fvecs"]).contains("ids 5000...5099"))
+    }
+
+    @Test func automaticMaintenanceIsStoredWithTheCollection() throws {
+        let folder = try CommandRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let dir = folder.appendingPathComponent("auto").path
+        _ = try succeed(["create", dir, "--dimension", "128", "--auto-maintenance", "5"])
+        #expect(try succeed(["info", dir]).contains("maintenance automatic, after every 5 insert/delete batches"))
+        let info = try succeed(["info", dir, "--json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(info.utf8)) as? [String: Any])
+        #expect(object["automaticMaintenanceInterval"] as? Int == 5)
     }
 
     @Test func errorsAreOneLineAndAFailureStatus() throws {

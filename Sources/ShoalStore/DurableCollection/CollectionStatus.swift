@@ -33,4 +33,13 @@ public struct CollectionStatus: Sendable, Equatable, Codable {
     public var readOnly: Bool
     /// The collection format version.
     public var formatVersion: Int
+    /// Automatic maintenance: a pass after this many insert/delete calls on the index (and after
+    /// every full access window of queries); `nil` when maintenance runs only when asked.
+    public var automaticMaintenanceInterval: Int?
+    /// Maintenance passes since the collection was opened.
+    public var maintenancePasses: Int
+    /// Partitions split by maintenance since the collection was opened.
+    public var splits: Int
+    /// Partitions merged away by maintenance since the collection was opened.
+    public var merges: Int
 }

@@ -73,8 +73,11 @@ extension DurableCollection {
         let log = try WriteAheadLog(
             fileSystem: fileSystem, layout: layout, dimension: index.dimension, metric: index.metric,
             segmentLimit: options.segmentBytes, segments: [], tail: nil, nextLSN: 1, pendingBytes: 0)
+        let maintenance = options.maintenance ?? configuration.maintenance
+        try writeAtomically(MaintenanceSettings.encoded(maintenance), to: layout.maintenance, layout: layout, fileSystem: fileSystem)
+        // The identity goes last: a directory without it is not a collection yet.
         let identity = CollectionIdentity(configuration: configuration)
-        try writeIdentity(identity, layout: layout, fileSystem: fileSystem)
+        try writeAtomically(identity.encoded(), to: layout.identity, layout: layout, fileSystem: fileSystem)
         let writer = CollectionWriter(
             lock: lock, log: log, index: index, appliedLSN: 0, snapshots: [0], layout: layout, options: options)
         return DurableCollection(
@@ -83,20 +86,22 @@ extension DurableCollection {
 
     /// Writes `COLLECTION` atomically: temporary file, sync, rename, directory sync (and the
     /// parent's, so the new directory itself is durable).
-    private static func writeIdentity(
-        _ identity: CollectionIdentity, layout: CollectionLayout, fileSystem: FileSystem
+    /// Writes a small file atomically: a temporary file, fsync, rename over `path`, then fsync of
+    /// the collection directory and of its parent.
+    static func writeAtomically(
+        _ bytes: [UInt8], to path: String, layout: CollectionLayout, fileSystem: FileSystem
     ) throws(StoreError) {
-        let temporary = layout.identity + ".tmp"
+        let temporary = path + ".tmp"
         let fd = try fileSystem.open(temporary, flags: O_WRONLY | O_CREAT | O_TRUNC)
         do {
-            try fileSystem.writeAll(fd, identity.encoded(), path: temporary)
+            try fileSystem.writeAll(fd, bytes, path: temporary)
             try fileSystem.sync(fd, path: temporary)
         } catch {
             fileSystem.close(fd)
             throw error
         }
         fileSystem.close(fd)
-        try fileSystem.rename(temporary, to: layout.identity)
+        try fileSystem.rename(temporary, to: path)
         try fileSystem.syncDirectory(layout.root)
         let parent = layout.root.contains("/") ? String(layout.root[..<(layout.root.lastIndex(of: "/") ?? layout.root.endIndex)]) : "."
         try fileSystem.syncDirectory(parent.isEmpty ? "/" : parent)

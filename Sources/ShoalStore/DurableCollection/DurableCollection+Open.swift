@@ -42,6 +42,15 @@ extension DurableCollection {
         let writable = options.mode == .readWrite
         let identity = try readIdentity(layout, fileSystem)
         let lock = writable ? try DirectoryLock(path: layout.lock, collection: layout.root) : nil
+        let maintenance: MaintenanceConfiguration
+        if let requested = options.maintenance {
+            maintenance = requested
+            if writable { try writeAtomically(MaintenanceSettings.encoded(requested), to: layout.maintenance, layout: layout, fileSystem: fileSystem) }
+        } else if fileSystem.exists(layout.maintenance) {
+            maintenance = try MaintenanceSettings.decode(try fileSystem.readFile(layout.maintenance), path: layout.maintenance)
+        } else {
+            maintenance = MaintenanceConfiguration()
+        }
         var report = RecoveryReport()
         let catalog = SnapshotCatalog(layout: layout, fileSystem: fileSystem)
         if writable {
@@ -55,7 +64,11 @@ extension DurableCollection {
         var loaded: (index: VectorIndex, lsn: UInt64)?
         for lsn in snapshots.reversed() {
             do {
-                loaded = (try catalog.load(lsn, configuration: identity.configuration, threads: options.threads), lsn)
+                loaded = (
+                    try catalog.load(
+                        lsn, configuration: identity.configuration, threads: options.threads, maintenance: maintenance),
+                    lsn
+                )
                 break
             } catch {
                 if error.code == .unsupportedVersion { throw error }
@@ -82,6 +95,7 @@ extension DurableCollection {
             }
             var configuration = identity.configuration
             configuration.threads = options.threads
+            configuration.maintenance = maintenance
             do {
                 base = (try VectorIndex(configuration: configuration), 0)
             } catch {

@@ -78,6 +78,7 @@ public final class DurableCollection: Sendable {
         let snapshots = writer?.checkpoints.snapshotLSNs ?? openedSnapshots
         let footprint = writer?.log.footprint ?? logFootprintOnDisk()
         let fileSystem = options.fileSystem
+        let maintenance = index.maintenanceStatistics
         return CollectionStatus(
             path: path, count: index.count, dimension: index.dimension, metric: index.metric,
             partitions: index.partitionCount, levels: index.levelCount,
@@ -85,7 +86,9 @@ public final class DurableCollection: Sendable {
             lastLSN: writer?.committer.appliedLSN ?? openedLastLSN, snapshotLSNs: snapshots,
             snapshotBytes: snapshots.last.flatMap { fileSystem.size(of: layout.snapshot($0)) } ?? 0,
             logSegments: footprint.segments, logBytes: footprint.bytes, memoryFootprint: index.memoryFootprint,
-            readOnly: writer == nil, formatVersion: Int(CollectionIdentity.version))
+            readOnly: writer == nil, formatVersion: Int(CollectionIdentity.version),
+            automaticMaintenanceInterval: index.configuration.maintenance.automaticInterval,
+            maintenancePasses: maintenance.passes, splits: maintenance.splits, merges: maintenance.merges)
     }
 
     /// Finishes the queued writes, waits for a running background checkpoint, and releases the

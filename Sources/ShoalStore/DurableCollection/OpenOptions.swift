@@ -1,3 +1,5 @@
+import Shoal
+
 /// How to open a collection. A value type: set the fields, then pass it to
 /// ``DurableCollection/open(at:options:)`` or ``DurableCollection/create(at:configuration:options:)``.
 ///
@@ -54,6 +56,11 @@ public struct OpenOptions: Sendable {
     /// Default `true`. (The thread that applies writes keeps its priority: it holds the index's
     /// write lock while it works, and a descheduled lock holder would stall every search.)
     public var lowPriorityCheckpoints: Bool
+    /// How the index maintains its partitions (``MaintenanceConfiguration``: whether maintenance
+    /// runs by itself, and its thresholds). `nil` (default) keeps the settings stored in the
+    /// collection's `MAINTENANCE` file (written by `create`; the defaults when there is none). A
+    /// value replaces them, and a read-write open stores it for later opens.
+    public var maintenance: MaintenanceConfiguration?
     /// The system calls the store uses; tests inject failures through it.
     package var fileSystem: FileSystem = .live
 
@@ -61,7 +68,8 @@ public struct OpenOptions: Sendable {
     public init(
         mode: Mode = .readWrite, recovery: Recovery = .strict, checkpointAfterLogBytes: Int? = 256 << 20,
         segmentBytes: Int = 64 << 20, maxGroupBytes: Int = 64 << 20, applyChunkSize: Int = 256,
-        retainedSnapshots: Int = 1, threads: Int? = nil, lowPriorityCheckpoints: Bool = true
+        retainedSnapshots: Int = 1, threads: Int? = nil, lowPriorityCheckpoints: Bool = true,
+        maintenance: MaintenanceConfiguration? = nil
     ) {
         self.mode = mode
         self.recovery = recovery
@@ -72,6 +80,7 @@ public struct OpenOptions: Sendable {
         self.retainedSnapshots = retainedSnapshots
         self.threads = threads
         self.lowPriorityCheckpoints = lowPriorityCheckpoints
+        self.maintenance = maintenance
     }
 
     /// Throws ``StoreError/Code/invalidArgument`` naming the first field out of range.
@@ -83,6 +92,13 @@ public struct OpenOptions: Sendable {
         try check(applyChunkSize, in: 1...10_000_000, "applyChunkSize")
         try check(retainedSnapshots, in: 1...100, "retainedSnapshots")
         if let threads { try check(threads, in: 1...1024, "threads") }
+        if let maintenance {
+            do {
+                try maintenance.validate()
+            } catch {
+                throw StoreError(.invalidArgument, "maintenance: \(error.message)", cause: error)
+            }
+        }
     }
 
     private func check(_ value: Int, in range: ClosedRange<Int>, _ name: String) throws(StoreError) {

@@ -3,6 +3,7 @@
 /// ```
 /// DIR/COLLECTION                  identity: format version, dimension, metric (checksummed)
 /// DIR/LOCK                        single-writer lock (flock), holding the writer's pid
+/// DIR/MAINTENANCE                 maintenance settings (text, checksummed; optional)
 /// DIR/snapshots/<lsn>.shoal       index files (VectorIndex.write(to:)), newest valid wins;
 ///                                 <lsn> is the last log record the snapshot includes
 /// DIR/wal/<lsn>.log               log segments; <lsn> is the first record the segment holds
@@ -20,6 +21,7 @@ struct CollectionLayout: Sendable {
 
     var identity: String { root + "/COLLECTION" }
     var lock: String { root + "/LOCK" }
+    var maintenance: String { root + "/MAINTENANCE" }
     var snapshots: String { root + "/snapshots" }
     var wal: String { root + "/wal" }
 

@@ -25,11 +25,14 @@ struct SnapshotCatalog {
     /// - Throws: ``StoreError/Code/corruptFile``, ``StoreError/Code/unsupportedVersion`` or
     ///   ``StoreError/Code/ioFailure``, naming the file.
     /// - Complexity: O(n × d).
-    func load(_ lsn: UInt64, configuration: IndexConfiguration, threads: Int?) throws(StoreError) -> VectorIndex {
+    func load(
+        _ lsn: UInt64, configuration: IndexConfiguration, threads: Int?,
+        maintenance: MaintenanceConfiguration = MaintenanceConfiguration()
+    ) throws(StoreError) -> VectorIndex {
         let path = layout.snapshot(lsn)
         let index: VectorIndex
         do {
-            index = try VectorIndex(contentsOf: path, threads: threads)
+            index = try VectorIndex(contentsOf: path, threads: threads, maintenance: maintenance)
         } catch {
             throw StoreError(wrapping: error)
         }

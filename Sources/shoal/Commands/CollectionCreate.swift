@@ -30,17 +30,26 @@ struct CollectionCreate: ParsableCommand {
     @Option(help: "Threads for the index (default: every core).")
     var threads: Int?
 
+    @Option(
+        name: .customLong("auto-maintenance"),
+        help: "Split and merge partitions by themselves after every N insert or delete batches (and after every full window of queries). Stored with the collection. Default: only when asked.")
+    var autoMaintenance: Int?
+
     func validate() throws {
         guard dimension != nil || from != nil else {
             throw ValidationError("give --dimension D for an empty collection, or --from FILE to build one from vectors")
         }
         if let dimension, dimension < 1 { throw ValidationError("--dimension must be at least 1, got \(dimension)") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        if let autoMaintenance, !(1...1_000_000_000).contains(autoMaintenance) {
+            throw ValidationError("--auto-maintenance must be in 1...1000000000, got \(autoMaintenance)")
+        }
     }
 
     func run() throws {
         var options = OpenOptions()
         options.threads = threads
+        if let autoMaintenance { options.maintenance = MaintenanceConfiguration(automaticInterval: autoMaintenance) }
         let collection: DurableCollection
         if let from {
             let matrix = try DatasetLoader.vectors(from, what: "vectors")

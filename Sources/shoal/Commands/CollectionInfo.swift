@@ -35,6 +35,7 @@ struct CollectionInfo: ParsableCommand {
             snapshots   \(status.snapshotLSNs.map(String.init).joined(separator: ", ")) (newest \(status.snapshotBytes) bytes)
             log         \(status.logSegments) segments, \(status.logBytes) bytes; \(recovery.recordsReplayed) records after the newest snapshot
             memory      \(status.memoryFootprint) bytes
+            maintenance \(status.automaticMaintenanceInterval.map { "automatic, after every \($0) insert/delete batches" } ?? "only when asked")
 
             """)
     }
