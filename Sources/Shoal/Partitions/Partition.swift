@@ -38,6 +38,18 @@ final class Partition {
         count += n
     }
 
+    /// Appends `n` rows and their ids from raw bytes of any alignment (`n * dimension` floats,
+    /// then `n` ids, in this machine's byte order, as an index file stores them).
+    /// - Complexity: O(`n * dimension`) amortised.
+    func append(vectorBytes: UnsafeRawBufferPointer, idBytes: UnsafeRawBufferPointer, count n: Int) {
+        precondition(vectorBytes.count == n * dimension * 4 && idBytes.count == n * 8, "byte counts do not match \(n) rows")
+        guard n > 0 else { return }
+        reserve(count + n)
+        UnsafeMutableRawBufferPointer(start: vectors + count * dimension, count: vectorBytes.count).copyMemory(from: vectorBytes)
+        UnsafeMutableRawBufferPointer(start: ids + count, count: idBytes.count).copyMemory(from: idBytes)
+        count += n
+    }
+
     /// Ensures room for `needed` vectors, growing by at least × 1.5.
     func reserve(_ needed: Int) {
         guard needed > capacity else { return }

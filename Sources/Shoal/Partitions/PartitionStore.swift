@@ -45,6 +45,29 @@ final class PartitionStore {
     /// Makes sure fresh ids start at `value` or later (after loading a file).
     func reserveIDs(below value: Int) { nextPartitionID = max(nextPartitionID, value) }
 
+    /// Makes room in the id map for `count` ids in all, so loading does not rehash.
+    func reserveLocations(_ count: Int) { locations.reserveCapacity(count) }
+
+    /// Appends rows read from a file (raw bytes, see ``Partition/append(vectorBytes:idBytes:count:)``)
+    /// to partition `partitionID` and records their locations, with one map insert per id.
+    /// - Returns: `nil`, or the first id that was already mapped and where it was mapped; the store
+    ///   then holds the id twice and must be discarded.
+    /// - Complexity: O(`n * dimension`) amortised.
+    func appendLoaded(
+        to partitionID: Int, vectorBytes: UnsafeRawBufferPointer, idBytes: UnsafeRawBufferPointer, count n: Int
+    ) -> (id: Int64, earlier: VectorLocation)? {
+        guard let partition = partitions[partitionID] else { preconditionFailure("no partition \(partitionID)") }
+        let start = partition.count
+        partition.append(vectorBytes: vectorBytes, idBytes: idBytes, count: n)
+        count += n
+        for slot in start..<(start + n) {
+            let id = partition.ids[slot]
+            let location = VectorLocation(partition: UInt32(partitionID), slot: UInt32(slot))
+            if let earlier = locations.updateValue(location, forKey: id) { return (id, earlier) }
+        }
+        return nil
+    }
+
     /// Appends rows to one partition and records their locations. Ids must be new (validated by
     /// the caller). - Complexity: O(`n * dimension`) amortised.
     func append(
