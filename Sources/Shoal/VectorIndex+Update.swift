@@ -22,17 +22,22 @@ extension VectorIndex {
         var stored = vectors
         if metric.normalizes { try Validation.normalizeForCosine(&stored, dimension: d, what: "vectors") }
         // The nearest-centroid search runs under the shared lock, so searches go on meanwhile.
-        let planned = try lock.withReadLock { () throws(ShoalError) -> (generation: Int, targets: [Int]) in
+        // So do the copies into grown partition buffers (and a grown id map), when they are needed.
+        let generation: Int
+        var placement: BatchPlacement
+        (generation, placement) = try lock.withReadLock { () throws(ShoalError) -> (Int, BatchPlacement) in
             try rejectStored(ids)
-            return (structureGeneration, nearestPartitions(of: stored, count: n, atLevel: 0))
+            let targets = nearestPartitions(of: stored, count: n, atLevel: 0)
+            var placement = BatchPlacement(targets: targets, vectors: stored, ids: ids, dimension: d)
+            placement.prepareGrowth(in: levels[0])
+            return (structureGeneration, placement)
         }
-        var placement = BatchPlacement(targets: planned.targets, vectors: stored, ids: ids, dimension: d)
         try lock.withWriteLock { () throws(ShoalError) in
             try rejectStored(ids)
             let base = levels[0]
             // Centroids change only in maintenance, which bumps the generation; then (rarely) the
             // search is redone here, so a vector lands where a search under this lock would put it.
-            if structureGeneration != planned.generation || !placement.fits(base) {
+            if structureGeneration != generation || !placement.fits(base) {
                 let targets = nearestPartitions(of: stored, count: n, atLevel: 0)
                 placement = BatchPlacement(targets: targets, vectors: stored, ids: ids, dimension: d)
             }

@@ -18,6 +18,9 @@ final class PartitionStore {
     private(set) var locations: [Int64: VectorLocation] = [:]
     private(set) var nextPartitionID = 0
     private(set) var count = 0
+    /// Bumped by every change of `locations`, so a grown copy made outside the exclusive lock can
+    /// tell whether it is still current.
+    private(set) var mapVersion = 0
 
     init(dimension: Int) {
         self.dimension = dimension
@@ -65,6 +68,7 @@ final class PartitionStore {
             let location = VectorLocation(partition: UInt32(partitionID), slot: UInt32(slot))
             if let earlier = locations.updateValue(location, forKey: id) { return (id, earlier) }
         }
+        mapVersion += 1
         return nil
     }
 
@@ -81,6 +85,28 @@ final class PartitionStore {
             locations[ids[i]] = VectorLocation(partition: UInt32(partitionID), slot: UInt32(start + i))
         }
         count += n
+        mapVersion += 1
+    }
+
+    /// A copy of the id map with room for `extra` more ids, or `nil` when the map has room: growing
+    /// rehashes every id (tens of milliseconds per million), so ``install(map:version:)`` lets a
+    /// writer do it under the shared lock and only swap the copy in under the exclusive one.
+    /// - Complexity: O(`count`).
+    func preparedMap(adding extra: Int) -> (map: [Int64: VectorLocation], version: Int)? {
+        guard locations.count + extra > locations.capacity else { return nil }
+        var grown = locations
+        grown.reserveCapacity(max(locations.count + extra, locations.capacity * 2))
+        return (grown, mapVersion)
+    }
+
+    /// Swaps in a map from ``preparedMap(adding:)`` if the map has not changed since.
+    /// - Returns: whether it was installed. - Complexity: O(1).
+    @discardableResult
+    func install(map: [Int64: VectorLocation], version: Int) -> Bool {
+        guard version == mapVersion else { return false }
+        locations = map
+        mapVersion += 1
+        return true
     }
 
     /// Removes one stored id. - Returns: false when the id is not stored. - Complexity: O(dimension).
@@ -93,6 +119,7 @@ final class PartitionStore {
             locations[moved] = location
         }
         count -= 1
+        mapVersion += 1
         return true
     }
 
@@ -110,6 +137,7 @@ final class PartitionStore {
         guard let partition = partitions.removeValue(forKey: partitionID) else { return }
         for slot in 0..<partition.count { locations.removeValue(forKey: partition.ids[slot]) }
         count -= partition.count
+        mapVersion += 1
     }
 
     /// Bytes held: partition buffers plus an estimate of the id map (its capacity × entry size).
