@@ -104,25 +104,6 @@ public final class VectorIndex: @unchecked Sendable {
         requested ?? configuration.threads ?? Parallel.coreCount
     }
 
-    /// Verifies every structural invariant (id maps, counts, the link between levels); traps on
-    /// the first violation. Meant for tests. - Complexity: O(n).
-    public func checkInvariants() {
-        lock.withReadLock { checkInvariantsLocked() }
-    }
-
-    func checkInvariantsLocked() {
-        do {
-            for level in levels { level.checkInvariants() }
-            guard let top = levels.last else { preconditionFailure("an index has at least one level") }
-            precondition(top.partitions.count == 1, "the top level has \(top.partitions.count) partitions, not 1")
-            for l in 0..<(levels.count - 1) {
-                let partitionIDs = Set(levels[l].partitions.keys.map(Int64.init))
-                let centroidIDs = Set(levels[l + 1].locations.keys)
-                precondition(partitionIDs == centroidIDs, "level \(l + 1) does not hold one centroid per partition of level \(l)")
-            }
-        }
-    }
-
     /// Runs `checkInvariants()` after mutations in builds with `SHOAL_INTERNAL_CHECKS`.
     @inline(__always)
     func debugCheckInvariants() {

@@ -157,21 +157,45 @@ final class PartitionStore {
     }
 
     /// Verifies the invariants; traps with a description of the first violation.
-    /// - Complexity: O(n).
+    /// - Complexity: O(n × d).
     func checkInvariants() {
+        var found: [String] = []
+        collectViolations(into: &found, limit: 1, level: 0)
+        if let first = found.first { preconditionFailure(first) }
+    }
+
+    /// Appends a description of each broken invariant to `found`, until it holds `limit`: an id
+    /// map entry that disagrees with the slot holding the id, counts that do not add up, a
+    /// partition id at or above `nextPartitionID`, a NaN or infinite component.
+    /// - Complexity: O(n × d).
+    func collectViolations(into found: inout [String], limit: Int, level: Int) {
         var total = 0
-        for (pid, partition) in partitions {
-            precondition(pid < nextPartitionID, "partition id \(pid) ≥ nextPartitionID \(nextPartitionID)")
-            for slot in 0..<partition.count {
+        for pid in partitionIDs {
+            guard found.count < limit, let partition = partitions[pid] else { return }
+            if pid >= nextPartitionID {
+                found.append("level \(level): partition id \(pid) is not below the next fresh id \(nextPartitionID)")
+            }
+            for slot in 0..<partition.count where found.count < limit {
                 let id = partition.ids[slot]
                 let location = locations[id]
-                precondition(
-                    location == VectorLocation(partition: UInt32(pid), slot: UInt32(slot)),
-                    "id \(id) at partition \(pid) slot \(slot) is mapped to \(String(describing: location))")
+                if location != VectorLocation(partition: UInt32(pid), slot: UInt32(slot)) {
+                    found.append(
+                        "level \(level): id \(id) in partition \(pid) slot \(slot) is mapped to "
+                            + (location.map { "partition \($0.partition) slot \($0.slot)" } ?? "nothing"))
+                }
+                let row = partition.row(slot)
+                if let j = (0..<dimension).first(where: { !row[$0].isFinite }) {
+                    found.append("level \(level): id \(id) has \(row[j]) at component \(j)")
+                }
             }
             total += partition.count
         }
-        precondition(total == count, "partition counts sum to \(total), store count is \(count)")
-        precondition(locations.count == count, "id map holds \(locations.count) ids, store count is \(count)")
+        guard found.count < limit else { return }
+        if total != count {
+            found.append("level \(level): partition sizes sum to \(total) but the level counts \(count)")
+        }
+        if locations.count != count, found.count < limit {
+            found.append("level \(level): the id map holds \(locations.count) ids but the level counts \(count)")
+        }
     }
 }
