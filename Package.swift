@@ -54,7 +54,7 @@ let package = Package(
             dependencies: ["ShoalShims", "ShoalKernelsBaseline", "ShoalKernelsAVX2", "ShoalKernelsAVX512"],
             swiftSettings: strictSwift
         ),
-        .target(name: "Shoal", dependencies: ["ShoalKernels"], swiftSettings: strictSwift),
+        .target(name: "Shoal", dependencies: ["ShoalShims", "ShoalKernels"], swiftSettings: strictSwift),
         .target(name: "ShoalData", dependencies: ["Shoal", "ShoalKernels"], swiftSettings: strictSwift),
         // Durable collections: a directory of checksummed snapshots and a write-ahead log.
         .target(name: "ShoalStore", dependencies: ["Shoal"], swiftSettings: strictSwift),

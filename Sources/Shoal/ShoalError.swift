@@ -32,6 +32,8 @@ public struct ShoalError: Error, CustomStringConvertible, Sendable, Equatable {
         public static let corruptFile = Code("corruptFile")
         /// A file was written by an unknown (newer) format version.
         public static let unsupportedVersion = Code("unsupportedVersion")
+        /// An index breaks one of its structural invariants (``VectorIndex/validateStructure()``).
+        public static let brokenInvariant = Code("brokenInvariant")
     }
 
     /// The kind of failure.

@@ -67,12 +67,12 @@ extension VectorIndex {
             throw ShoalError(.invalidArgument, "threads is \(threads); it must be in 1...1024")
         }
         var input = try FileInput(path: path)
-        guard input.bytes.count >= IndexFileFormat.headerSize + IndexFileFormat.trailerSize else {
+        guard input.count >= IndexFileFormat.headerSize + IndexFileFormat.trailerSize else {
             throw input.corrupt(
-                "the file is \(input.bytes.count) bytes, too short for a Shoal index (at least 72); it is truncated or not an index",
+                "the file is \(input.count) bytes, too short for a Shoal index (at least 72); it is truncated or not an index",
                 at: 0)
         }
-        guard Array(input.bytes[0..<8]) == IndexFileFormat.magic else {
+        guard input.bytes(0..<8) == IndexFileFormat.magic else {
             throw input.corrupt("the file does not start with SHOALIDX; it is not a Shoal index file", at: 0)
         }
         _ = try input.read(UInt64.self, "magic")
@@ -83,23 +83,21 @@ extension VectorIndex {
                 "the file uses index format version \(version); this Shoal reads versions up to \(IndexFileFormat.version), upgrade Shoal",
                 path: path, offset: 8)
         }
-        let storedHeaderCRC = input.bytes.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: 60, as: UInt32.self)) }
+        let storedHeaderCRC = input.uint32(at: 60)
         guard input.checksum(0..<60) == storedHeaderCRC else {
             throw input.corrupt("the header checksum does not match; the file is damaged", at: 60)
         }
         let header = try IndexFileHeader(reading: &input)
         let bodyStart = IndexFileFormat.headerSize
-        guard header.bodySize == input.bytes.count - bodyStart - IndexFileFormat.trailerSize else {
+        guard header.bodySize == input.count - bodyStart - IndexFileFormat.trailerSize else {
             throw input.corrupt(
-                "the header announces a \(header.bodySize)-byte body but the file holds \(input.bytes.count - bodyStart - IndexFileFormat.trailerSize); it is truncated or damaged",
+                "the header announces a \(header.bodySize)-byte body but the file holds \(input.count - bodyStart - IndexFileFormat.trailerSize); it is truncated or damaged",
                 at: 40)
         }
         let trailerStart = bodyStart + header.bodySize
-        let storedBodyCRC = input.bytes.withUnsafeBytes {
-            UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: trailerStart, as: UInt32.self))
-        }
+        let storedBodyCRC = input.uint32(at: trailerStart)
         guard input.checksum(bodyStart..<trailerStart) == storedBodyCRC,
-            Array(input.bytes[(trailerStart + 4)...]) == IndexFileFormat.endMagic
+            input.bytes((trailerStart + 4)..<input.count) == IndexFileFormat.endMagic
         else {
             throw input.corrupt("the body checksum does not match; the file is damaged", at: trailerStart)
         }

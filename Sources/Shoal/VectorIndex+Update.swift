@@ -10,7 +10,8 @@ extension VectorIndex {
     /// - Throws: ``ShoalError`` for a wrong length, a non-finite component, a zero vector under
     ///   cosine, a duplicate id, or an id already stored. Nothing is added when it throws.
     /// - Complexity: O(n × (centroids + log n) × d) for the nearest-centroid search (batched, on
-    ///   all cores) plus O(n × d) to copy.
+    ///   all cores, under the shared lock) plus O(n × d) to copy; the exclusive lock is held for
+    ///   O(n × d) (the appends), unless maintenance changed the partitions in between.
     public func add(vectors: [Float], ids: [Int64]) throws(ShoalError) {
         let d = dimension
         let n = try vectors.withUnsafeBufferPointer { (buffer) throws(ShoalError) -> Int in
@@ -20,23 +21,38 @@ extension VectorIndex {
         guard n > 0 else { return }
         var stored = vectors
         if metric.normalizes { try Validation.normalizeForCosine(&stored, dimension: d, what: "vectors") }
+        // The nearest-centroid search runs under the shared lock, so searches go on meanwhile.
+        // So do the copies into grown partition buffers (and a grown id map), when they are needed.
+        let generation: Int
+        var placement: BatchPlacement
+        (generation, placement) = try lock.withReadLock { () throws(ShoalError) -> (Int, BatchPlacement) in
+            try rejectStored(ids)
+            let targets = nearestPartitions(of: stored, count: n, atLevel: 0)
+            var placement = BatchPlacement(targets: targets, vectors: stored, ids: ids, dimension: d)
+            placement.prepareGrowth(in: levels[0])
+            return (structureGeneration, placement)
+        }
         try lock.withWriteLock { () throws(ShoalError) in
+            try rejectStored(ids)
             let base = levels[0]
-            if let known = ids.first(where: base.contains) {
-                throw ShoalError(.duplicateID, "id \(known) is already stored; remove it first or use a new id")
+            // Centroids change only in maintenance, which bumps the generation; then (rarely) the
+            // search is redone here, so a vector lands where a search under this lock would put it.
+            if structureGeneration != generation || !placement.fits(base) {
+                let targets = nearestPartitions(of: stored, count: n, atLevel: 0)
+                placement = BatchPlacement(targets: targets, vectors: stored, ids: ids, dimension: d)
             }
-            let assignments = nearestPartitions(of: stored, count: n, atLevel: 0)
-            let groupIDs = Array(Set(assignments)).sorted()
-            let position = Dictionary(uniqueKeysWithValues: groupIDs.enumerated().map { ($1, Int32($0)) })
-            let grouping = Grouping(assignments: assignments.map { position[$0]! }, groupCount: groupIDs.count)
-            for (g, pid) in groupIDs.enumerated() {
-                let (groupVectors, groupMembers) = grouping.gather(g, vectors: stored, ids: ids, dimension: d)
-                LevelBuilder.append(groupVectors, groupMembers, to: pid, in: base)
-            }
+            placement.append(to: base)
             operationsSinceMaintenance += 1
             maintainIfDueLocked()
         }
         debugCheckInvariants()
+    }
+
+    /// Throws if any of `ids` is already stored. Must hold the lock (either kind).
+    private func rejectStored(_ ids: [Int64]) throws(ShoalError) {
+        if let known = ids.first(where: levels[0].contains) {
+            throw ShoalError(.duplicateID, "id \(known) is already stored; remove it first or use a new id")
+        }
     }
 
     /// Removes vectors by id.

@@ -16,7 +16,8 @@ import Synchronization
 ///
 /// Thread safety: every method may be called from any thread. Searches run concurrently with one
 /// another; `add` and `remove` take an exclusive lock, so they wait for running searches and
-/// searches wait for them.
+/// searches wait for them. `add` finds the partitions of its vectors under the shared lock and
+/// holds the exclusive lock only to append them (and for automatic maintenance, when due).
 public final class VectorIndex: @unchecked Sendable {
     /// The configuration the index was built with.
     public let configuration: IndexConfiguration
@@ -94,28 +95,13 @@ public final class VectorIndex: @unchecked Sendable {
     /// Every stored id, ascending. - Complexity: O(n log n).
     public func allIDs() -> [Int64] { lock.withReadLock { levels[0].locations.keys.sorted() } }
 
+    /// The longest time one writer (an add, a remove, a maintenance pass) held the index's
+    /// exclusive lock since the index was made, in seconds: the longest any search waited for one.
+    package var longestWriteLockHoldSeconds: Double { lock.longestWriteHoldSeconds }
+
     /// Worker threads to use for a call.
     func threadCount(_ requested: Int?) -> Int {
         requested ?? configuration.threads ?? Parallel.coreCount
-    }
-
-    /// Verifies every structural invariant (id maps, counts, the link between levels); traps on
-    /// the first violation. Meant for tests. - Complexity: O(n).
-    public func checkInvariants() {
-        lock.withReadLock { checkInvariantsLocked() }
-    }
-
-    func checkInvariantsLocked() {
-        do {
-            for level in levels { level.checkInvariants() }
-            guard let top = levels.last else { preconditionFailure("an index has at least one level") }
-            precondition(top.partitions.count == 1, "the top level has \(top.partitions.count) partitions, not 1")
-            for l in 0..<(levels.count - 1) {
-                let partitionIDs = Set(levels[l].partitions.keys.map(Int64.init))
-                let centroidIDs = Set(levels[l + 1].locations.keys)
-                precondition(partitionIDs == centroidIDs, "level \(l + 1) does not hold one centroid per partition of level \(l)")
-            }
-        }
     }
 
     /// Runs `checkInvariants()` after mutations in builds with `SHOAL_INTERNAL_CHECKS`.

@@ -12,6 +12,9 @@ final class Partition {
     private(set) var capacity: Int = 0
     private(set) var vectors: UnsafeMutablePointer<Float>
     private(set) var ids: UnsafeMutablePointer<Int64>
+    /// Bumped by every change of rows or buffers, so storage prepared outside the exclusive lock
+    /// can tell whether it is still current.
+    private(set) var version = 0
 
     /// Makes an empty partition with room for `capacity` vectors.
     init(dimension: Int, capacity: Int = 0) {
@@ -36,13 +39,56 @@ final class Partition {
         (vectors + count * dimension).update(from: source, count: n * dimension)
         (ids + count).update(from: sourceIDs, count: n)
         count += n
+        version += 1
+    }
+
+    /// Appends `n` rows and their ids from raw bytes of any alignment (`n * dimension` floats,
+    /// then `n` ids, in this machine's byte order, as an index file stores them).
+    /// - Complexity: O(`n * dimension`) amortised.
+    func append(vectorBytes: UnsafeRawBufferPointer, idBytes: UnsafeRawBufferPointer, count n: Int) {
+        precondition(vectorBytes.count == n * dimension * 4 && idBytes.count == n * 8, "byte counts do not match \(n) rows")
+        guard n > 0 else { return }
+        reserve(count + n)
+        UnsafeMutableRawBufferPointer(start: vectors + count * dimension, count: vectorBytes.count).copyMemory(from: vectorBytes)
+        UnsafeMutableRawBufferPointer(start: ids + count, count: idBytes.count).copyMemory(from: idBytes)
+        count += n
+        version += 1
     }
 
     /// Ensures room for `needed` vectors, growing by at least × 1.5.
     func reserve(_ needed: Int) {
         guard needed > capacity else { return }
-        let grown = max(needed, capacity + capacity / 2, 8)
-        resize(to: grown)
+        resize(to: max(needed, capacity + capacity / 2, 8))
+    }
+
+    /// Grown buffers holding a copy of the rows, for room for `needed` vectors, or `nil` when the
+    /// partition has room. Reads the rows only, so it may run under the shared lock (no writer);
+    /// ``install(_:)`` then swaps them in under the exclusive lock, which stays short.
+    /// - Complexity: O(`count * dimension`).
+    func preparedGrowth(toHold needed: Int) -> PreparedStorage? {
+        guard needed > capacity else { return nil }
+        let newCapacity = max(needed, capacity + capacity / 2, 8)
+        let newVectors = UnsafeMutablePointer<Float>.allocate(capacity: newCapacity * dimension)
+        let newIDs = UnsafeMutablePointer<Int64>.allocate(capacity: newCapacity)
+        newVectors.initialize(from: vectors, count: count * dimension)
+        newIDs.initialize(from: ids, count: count)
+        return PreparedStorage(vectors: newVectors, ids: newIDs, capacity: newCapacity, version: version)
+    }
+
+    /// Swaps in storage from ``preparedGrowth(toHold:)`` if the partition has not changed since
+    /// (otherwise the storage is left to be freed with it).
+    /// - Returns: whether it was installed. - Complexity: O(1).
+    @discardableResult
+    func install(_ prepared: PreparedStorage) -> Bool {
+        guard prepared.version == version, !prepared.installed else { return false }
+        prepared.installed = true
+        vectors.deallocate()
+        ids.deallocate()
+        vectors = prepared.vectors
+        ids = prepared.ids
+        capacity = prepared.capacity
+        version += 1
+        return true
     }
 
     /// Drops spare capacity. - Complexity: O(`count * dimension`).
@@ -58,6 +104,7 @@ final class Partition {
         precondition(slot >= 0 && slot < count, "slot \(slot) out of range 0..<\(count)")
         let last = count - 1
         count = last
+        version += 1
         guard slot != last else { return nil }
         (vectors + slot * dimension).update(from: vectors + last * dimension, count: dimension)
         ids[slot] = ids[last]
@@ -65,7 +112,10 @@ final class Partition {
     }
 
     /// Removes every row. Capacity is kept.
-    func removeAll() { count = 0 }
+    func removeAll() {
+        count = 0
+        version += 1
+    }
 
     /// The row in `slot` (a pointer into the buffer, valid until the next mutation).
     func row(_ slot: Int) -> UnsafePointer<Float> { UnsafePointer(vectors + slot * dimension) }
@@ -80,5 +130,32 @@ final class Partition {
         vectors = newVectors
         ids = newIDs
         capacity = newCapacity
+        version += 1
+    }
+}
+
+/// Buffers prepared by ``Partition/preparedGrowth(toHold:)``: owned by this object (and freed
+/// with it) until a partition installs them.
+///
+/// Thread safety: none; made under the shared lock and installed under the exclusive one.
+final class PreparedStorage {
+    let vectors: UnsafeMutablePointer<Float>
+    let ids: UnsafeMutablePointer<Int64>
+    let capacity: Int
+    /// The partition's version when the rows were copied.
+    let version: Int
+    fileprivate(set) var installed = false
+
+    init(vectors: UnsafeMutablePointer<Float>, ids: UnsafeMutablePointer<Int64>, capacity: Int, version: Int) {
+        self.vectors = vectors
+        self.ids = ids
+        self.capacity = capacity
+        self.version = version
+    }
+
+    deinit {
+        guard !installed else { return }
+        vectors.deallocate()
+        ids.deallocate()
     }
 }

@@ -18,6 +18,9 @@ final class PartitionStore {
     private(set) var locations: [Int64: VectorLocation] = [:]
     private(set) var nextPartitionID = 0
     private(set) var count = 0
+    /// Bumped by every change of `locations`, so a grown copy made outside the exclusive lock can
+    /// tell whether it is still current.
+    private(set) var mapVersion = 0
 
     init(dimension: Int) {
         self.dimension = dimension
@@ -45,6 +48,30 @@ final class PartitionStore {
     /// Makes sure fresh ids start at `value` or later (after loading a file).
     func reserveIDs(below value: Int) { nextPartitionID = max(nextPartitionID, value) }
 
+    /// Makes room in the id map for `count` ids in all, so loading does not rehash.
+    func reserveLocations(_ count: Int) { locations.reserveCapacity(count) }
+
+    /// Appends rows read from a file (raw bytes, see ``Partition/append(vectorBytes:idBytes:count:)``)
+    /// to partition `partitionID` and records their locations, with one map insert per id.
+    /// - Returns: `nil`, or the first id that was already mapped and where it was mapped; the store
+    ///   then holds the id twice and must be discarded.
+    /// - Complexity: O(`n * dimension`) amortised.
+    func appendLoaded(
+        to partitionID: Int, vectorBytes: UnsafeRawBufferPointer, idBytes: UnsafeRawBufferPointer, count n: Int
+    ) -> (id: Int64, earlier: VectorLocation)? {
+        guard let partition = partitions[partitionID] else { preconditionFailure("no partition \(partitionID)") }
+        let start = partition.count
+        partition.append(vectorBytes: vectorBytes, idBytes: idBytes, count: n)
+        count += n
+        for slot in start..<(start + n) {
+            let id = partition.ids[slot]
+            let location = VectorLocation(partition: UInt32(partitionID), slot: UInt32(slot))
+            if let earlier = locations.updateValue(location, forKey: id) { return (id, earlier) }
+        }
+        mapVersion += 1
+        return nil
+    }
+
     /// Appends rows to one partition and records their locations. Ids must be new (validated by
     /// the caller). - Complexity: O(`n * dimension`) amortised.
     func append(
@@ -58,6 +85,28 @@ final class PartitionStore {
             locations[ids[i]] = VectorLocation(partition: UInt32(partitionID), slot: UInt32(start + i))
         }
         count += n
+        mapVersion += 1
+    }
+
+    /// A copy of the id map with room for `extra` more ids, or `nil` when the map has room: growing
+    /// rehashes every id (tens of milliseconds per million), so ``install(map:version:)`` lets a
+    /// writer do it under the shared lock and only swap the copy in under the exclusive one.
+    /// - Complexity: O(`count`).
+    func preparedMap(adding extra: Int) -> (map: [Int64: VectorLocation], version: Int)? {
+        guard locations.count + extra > locations.capacity else { return nil }
+        var grown = locations
+        grown.reserveCapacity(max(locations.count + extra, locations.capacity * 2))
+        return (grown, mapVersion)
+    }
+
+    /// Swaps in a map from ``preparedMap(adding:)`` if the map has not changed since.
+    /// - Returns: whether it was installed. - Complexity: O(1).
+    @discardableResult
+    func install(map: [Int64: VectorLocation], version: Int) -> Bool {
+        guard version == mapVersion else { return false }
+        locations = map
+        mapVersion += 1
+        return true
     }
 
     /// Removes one stored id. - Returns: false when the id is not stored. - Complexity: O(dimension).
@@ -70,6 +119,7 @@ final class PartitionStore {
             locations[moved] = location
         }
         count -= 1
+        mapVersion += 1
         return true
     }
 
@@ -87,6 +137,7 @@ final class PartitionStore {
         guard let partition = partitions.removeValue(forKey: partitionID) else { return }
         for slot in 0..<partition.count { locations.removeValue(forKey: partition.ids[slot]) }
         count -= partition.count
+        mapVersion += 1
     }
 
     /// Bytes held: partition buffers plus an estimate of the id map (its capacity × entry size).
@@ -106,21 +157,45 @@ final class PartitionStore {
     }
 
     /// Verifies the invariants; traps with a description of the first violation.
-    /// - Complexity: O(n).
+    /// - Complexity: O(n × d).
     func checkInvariants() {
+        var found: [String] = []
+        collectViolations(into: &found, limit: 1, level: 0)
+        if let first = found.first { preconditionFailure(first) }
+    }
+
+    /// Appends a description of each broken invariant to `found`, until it holds `limit`: an id
+    /// map entry that disagrees with the slot holding the id, counts that do not add up, a
+    /// partition id at or above `nextPartitionID`, a NaN or infinite component.
+    /// - Complexity: O(n × d).
+    func collectViolations(into found: inout [String], limit: Int, level: Int) {
         var total = 0
-        for (pid, partition) in partitions {
-            precondition(pid < nextPartitionID, "partition id \(pid) ≥ nextPartitionID \(nextPartitionID)")
-            for slot in 0..<partition.count {
+        for pid in partitionIDs {
+            guard found.count < limit, let partition = partitions[pid] else { return }
+            if pid >= nextPartitionID {
+                found.append("level \(level): partition id \(pid) is not below the next fresh id \(nextPartitionID)")
+            }
+            for slot in 0..<partition.count where found.count < limit {
                 let id = partition.ids[slot]
                 let location = locations[id]
-                precondition(
-                    location == VectorLocation(partition: UInt32(pid), slot: UInt32(slot)),
-                    "id \(id) at partition \(pid) slot \(slot) is mapped to \(String(describing: location))")
+                if location != VectorLocation(partition: UInt32(pid), slot: UInt32(slot)) {
+                    found.append(
+                        "level \(level): id \(id) in partition \(pid) slot \(slot) is mapped to "
+                            + (location.map { "partition \($0.partition) slot \($0.slot)" } ?? "nothing"))
+                }
+                let row = partition.row(slot)
+                if let j = (0..<dimension).first(where: { !row[$0].isFinite }) {
+                    found.append("level \(level): id \(id) has \(row[j]) at component \(j)")
+                }
             }
             total += partition.count
         }
-        precondition(total == count, "partition counts sum to \(total), store count is \(count)")
-        precondition(locations.count == count, "id map holds \(locations.count) ids, store count is \(count)")
+        guard found.count < limit else { return }
+        if total != count {
+            found.append("level \(level): partition sizes sum to \(total) but the level counts \(count)")
+        }
+        if locations.count != count, found.count < limit {
+            found.append("level \(level): the id map holds \(locations.count) ids but the level counts \(count)")
+        }
     }
 }

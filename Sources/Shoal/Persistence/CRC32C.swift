@@ -1,8 +1,19 @@
-/// CRC-32C (Castagnoli), table-driven, eight bytes per step ("slicing by 8").
+import ShoalShims
+
+/// CRC-32C (Castagnoli): the CPU's CRC-32C instruction (x86 SSE4.2 `crc32`, ARM64 `crc32cx`)
+/// eight bytes per step where the CPU has it, checked once at run time; otherwise table-driven,
+/// eight bytes per step ("slicing by 8"). Both paths give the same value (tested against each
+/// other and the standard check values), so files written on one machine read on any other.
 ///
 /// Used as the checksum of index files, and (package access) of ShoalStore's log and identity
-/// files. - Complexity: O(bytes).
+/// files. - Complexity: O(bytes); about 0.3 ns per byte with the instruction (one call per eight
+/// bytes, a dependent chain of 3-cycle instructions), about 1 ns per byte without.
+///
+/// Thread safety: a value type; the tables and the CPU check are immutable after first use.
 package struct CRC32C {
+    /// Whether this CPU has the CRC-32C instruction (decided once).
+    static let hardwareAvailable = shoal_has_crc32c() != 0
+
     private static let tables: [[UInt32]] = {
         var tables = [[UInt32]](repeating: [UInt32](repeating: 0, count: 256), count: 8)
         for i in 0..<256 {
@@ -29,7 +40,30 @@ package struct CRC32C {
 
     /// Feeds `bytes`.
     package mutating func update(_ bytes: UnsafeRawBufferPointer) {
-        guard let base = bytes.baseAddress else { return }
+        if CRC32C.hardwareAvailable {
+            state = CRC32C.hardwareUpdate(state, bytes)
+        } else {
+            state = CRC32C.softwareUpdate(state, bytes)
+        }
+    }
+
+    /// The running (inverted) state after feeding `bytes` with the CPU instruction; the tail of
+    /// fewer than eight bytes goes through the table. Only call it where `hardwareAvailable`.
+    static func hardwareUpdate(_ state: UInt32, _ bytes: UnsafeRawBufferPointer) -> UInt32 {
+        guard let base = bytes.baseAddress else { return state }
+        var crc = state
+        var i = 0
+        let n = bytes.count
+        while i + 8 <= n {
+            crc = shoal_crc32c_u64(crc, UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self)))
+            i += 8
+        }
+        return softwareUpdate(crc, UnsafeRawBufferPointer(rebasing: bytes[i...]))
+    }
+
+    /// The running (inverted) state after feeding `bytes` through the tables (slicing by 8).
+    static func softwareUpdate(_ state: UInt32, _ bytes: UnsafeRawBufferPointer) -> UInt32 {
+        guard let base = bytes.baseAddress else { return state }
         var crc = state
         var i = 0
         let n = bytes.count
@@ -51,7 +85,7 @@ package struct CRC32C {
                 i += 1
             }
         }
-        state = crc
+        return crc
     }
 
     /// The checksum of `bytes`.

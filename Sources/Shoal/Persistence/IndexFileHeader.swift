@@ -58,6 +58,10 @@ enum IndexFileLevels {
                 throw input.corrupt("level \(l) has \(partitionCount) partitions but next id \(nextID)", at: levelOffset)
             }
             store.reserveIDs(below: Int(nextID))
+            // Level 0 holds the header's vector count (bounded by what the file can hold, since the
+            // count is not trusted yet); each level above one centroid per partition below.
+            store.reserveLocations(
+                l == 0 ? min(header.baseCount, input.remaining / (d * 4 + 8)) : levels[l - 1].partitions.count)
             for _ in 0..<partitionCount {
                 let at = input.offset
                 let pid = try input.read(UInt64.self, "partition id")
@@ -69,22 +73,18 @@ enum IndexFileLevels {
                     throw input.corrupt("level \(l): partition \(pid) claims \(count) vectors, more than the file holds", at: at)
                 }
                 let n = Int(count)
-                var vectors = [Float](repeating: 0, count: n * d)
-                var ids = [Int64](repeating: 0, count: n)
-                try vectors.withUnsafeMutableBufferPointer { (buffer) throws(ShoalError) in
-                    try input.read(into: buffer.baseAddress!, count: n * d, "vectors of partition \(pid)")
-                }
-                try ids.withUnsafeMutableBufferPointer { (buffer) throws(ShoalError) in
-                    try input.read(into: buffer.baseAddress!, count: n, "ids of partition \(pid)")
-                }
+                let vectorBytes = try input.take(n * d * 4, "vectors of partition \(pid)")
+                let idBytes = try input.take(n * 8, "ids of partition \(pid)")
                 store.insertPartition(id: Int(pid), capacity: n)
-                if let repeated = ids.first(where: store.contains) {
-                    throw input.corrupt("level \(l): id \(repeated) is stored twice", at: at)
+                if let (id, earlier) = store.appendLoaded(
+                    to: Int(pid), vectorBytes: vectorBytes, idBytes: idBytes, count: n)
+                {
+                    let message =
+                        earlier.partition == UInt32(pid)
+                        ? "level \(l): partition \(pid) holds an id twice (\(id))"
+                        : "level \(l): id \(id) is stored twice (partitions \(earlier.partition) and \(pid))"
+                    throw input.corrupt(message, at: at)
                 }
-                if Set(ids).count != ids.count {
-                    throw input.corrupt("level \(l): partition \(pid) holds an id twice", at: at)
-                }
-                LevelBuilder.append(vectors, ids, to: Int(pid), in: store)
             }
             levels.append(store)
         }

@@ -1,8 +1,9 @@
 import Shoal
 
 /// Applies durable log records to the index, in LSN order, in chunks: each `VectorIndex.add` or
-/// `remove` call holds the index's write lock, so the chunk size bounds how long a search can wait
-/// for a writer.
+/// `remove` call takes the index's write lock once (an `add` only to append, after finding the
+/// partitions under the shared lock), so the chunk size bounds how long a search can wait for a
+/// writer.
 struct BatchApplier: Sendable {
     let index: VectorIndex
     /// Rows per `add` call (ids per `remove` call: 8 times as many, since a removal is O(1) per id).

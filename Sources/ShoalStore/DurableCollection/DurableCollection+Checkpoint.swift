@@ -16,7 +16,9 @@ extension DurableCollection {
 
     /// Counters of the write path since the collection was opened (zero when read-only).
     public var writeStatistics: WriteStatistics {
-        writer?.committer.counters ?? WriteStatistics()
+        var counters = writer?.committer.counters ?? WriteStatistics()
+        counters.longestIndexWriteLockSeconds = index.longestWriteLockHoldSeconds
+        return counters
     }
 
     /// The error of the last background checkpoint, if it failed, and how many succeeded so far.

@@ -55,32 +55,31 @@ extension DurableCollection {
     /// `body` may restructure the index (split, merge, refine partitions) but must not add or
     /// remove vectors: those changes would bypass the log. If the count changes, writes are
     /// disabled until the collection is reopened. Logged writes are not applied while `body` runs
-    /// (they are logged, and acknowledged once applied after it); searches are not held up.
+    /// (they wait, then apply in order), so `body` must not wait for a write of this collection;
+    /// searches keep running as far as the index's own lock allows.
     /// - Returns: what `body` returns.
     /// - Throws: ``StoreError/Code/invalidArgument`` wrapping an error `body` throws, or as
     ///   ``insert(vectors:ids:)`` for the marker.
     /// - Complexity: that of `body`, plus one shared `fdatasync`.
     public func maintain<T>(note: String = "maintenance", _ body: (VectorIndex) throws(ShoalError) -> T) throws(StoreError) -> T {
         let writer = try writable()
-        // Logged writes are applied under the apply lock; holding it here keeps them out while
-        // `body` runs, so a change of the count can only come from `body`. Searches go on; writes
-        // are logged meanwhile and acknowledged once applied after `body`.
-        let result = try writer.committer.applyLock.withLock { () throws(StoreError) -> T in
+        // Holding the apply lock keeps logged writes from being applied while `body` runs, so the
+        // count check below sees only what `body` did (applies wait; searches do not).
+        let (result, before, after) = try writer.committer.applyLock.withLock { () throws(StoreError) -> (T, Int, Int) in
             let before = index.count
-            let result: T
             do throws(ShoalError) {
-                result = try body(index)
+                let result = try body(index)
+                return (result, before, index.count)
             } catch {
                 throw StoreError(wrapping: error, context: "maintenance failed")
             }
-            guard index.count == before else {
-                writer.committer.disable(
-                    StoreError(
-                        .writesDisabled,
-                        "maintenance changed the number of stored vectors (\(before) → \(index.count)) without logging it; reopen the collection"))
-                throw StoreError(.invalidArgument, "maintenance must not add or remove vectors (\(before) → \(index.count))")
-            }
-            return result
+        }
+        guard after == before else {
+            writer.committer.disable(
+                StoreError(
+                    .writesDisabled,
+                    "maintenance changed the number of stored vectors (\(before) → \(after)) without logging it; reopen the collection"))
+            throw StoreError(.invalidArgument, "maintenance must not add or remove vectors (\(before) → \(after))")
         }
         try writer.committer.submit(.maintenance, ids: [], vectors: [], note: note).wait()
         writer.background.request()

@@ -11,6 +11,11 @@ public struct WriteStatistics: Sendable, Equatable {
     /// the longest a search could have waited for the write path (see
     /// ``OpenOptions/applyChunkSize``).
     public var longestApplyCallSeconds = 0.0
+    /// The longest time one writer held the index's exclusive lock, in seconds, since the index
+    /// was loaded or built: the longest a search actually waited for a writer (applied writes,
+    /// maintenance, recovery's replay). Part of each `add` runs under the shared lock, so this is
+    /// shorter than ``longestApplyCallSeconds``.
+    public var longestIndexWriteLockSeconds = 0.0
 
     /// Makes zero counters.
     public init() {}

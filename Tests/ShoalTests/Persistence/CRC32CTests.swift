@@ -1,4 +1,5 @@
 @testable import Shoal
+import ShoalTestSupport
 import Testing
 
 @Suite struct CRC32CTests {
@@ -26,6 +27,43 @@ import Testing
                 crc.update(UnsafeRawBufferPointer(rebasing: all[split...]))
             }
             #expect(crc.value == whole, "split at \(split)")
+        }
+    }
+
+    /// The standard vectors through each path on its own (the instruction only where the CPU has it).
+    @Test func bothPathsMatchTheStandardCheckValues() {
+        let vectors: [([UInt8], UInt32)] = [
+            (Array("123456789".utf8), 0xE306_9283),
+            ([], 0),
+            ([UInt8](repeating: 0, count: 32), 0x8A91_36AA),
+            ([UInt8](repeating: 0xFF, count: 32), 0x62A8_AB43),
+            (Array(0..<32), 0x46DD_794E),
+        ]
+        for (bytes, expected) in vectors {
+            let software = bytes.withUnsafeBytes { CRC32C.softwareUpdate(0xFFFF_FFFF, $0) } ^ 0xFFFF_FFFF
+            #expect(software == expected, "software, \(bytes.count) bytes")
+            if CRC32C.hardwareAvailable {
+                let hardware = bytes.withUnsafeBytes { CRC32C.hardwareUpdate(0xFFFF_FFFF, $0) } ^ 0xFFFF_FFFF
+                #expect(hardware == expected, "instruction, \(bytes.count) bytes")
+            }
+        }
+    }
+
+    /// Random buffers of odd lengths at odd offsets: the instruction and the tables agree.
+    @Test func instructionAndTablesAgreeOnRandomBuffers() {
+        guard CRC32C.hardwareAvailable else { return }
+        var random = SeededRandom(seed: 32)
+        let bytes = (0..<5000).map { _ in UInt8.random(in: 0...255, using: &random) }
+        bytes.withUnsafeBytes { all in
+            for _ in 0..<300 {
+                let start = Int.random(in: 0..<64, using: &random)
+                let length = Int.random(in: 0..<(all.count - start), using: &random) | 1
+                let piece = UnsafeRawBufferPointer(rebasing: all[start..<min(all.count, start + length)])
+                let seed = UInt32.random(in: 0...UInt32.max, using: &random)
+                #expect(
+                    CRC32C.hardwareUpdate(seed, piece) == CRC32C.softwareUpdate(seed, piece),
+                    "\(piece.count) bytes at \(start)")
+            }
         }
     }
 

@@ -76,8 +76,10 @@ struct LatencyBench {
             "  during inserts:    p50 \(Timing.format(Timing.quantile(busy, 0.5) * 1000)) ms, p99 \(Timing.format(busyP99 * 1000)) ms, "
                 + "max \(Timing.format((busy.max() ?? 0) * 1000)) ms (\(inserted) batches of \(batch) inserted)")
         print("  p99 ratio:         \(Timing.format(busyP99 / idleP99, 2))×")
-        print("  longest index call while applying (the most a search waited for the writer's lock): "
+        print("  longest index call while applying: "
             + "\(Timing.format(collection.writeStatistics.longestApplyCallSeconds * 1000, 2)) ms")
+        print("  longest hold of the index's write lock (the most a search waited for a writer): "
+            + "\(Timing.format(collection.writeStatistics.longestIndexWriteLockSeconds * 1000, 2)) ms")
     }
 
     private func measure(_ collection: DurableCollection, _ queries: [Float], _ options: SearchOptions, count: Int) throws -> [Double] {
