@@ -1,7 +1,8 @@
 import Shoal
 
 extension DurableCollection {
-    /// Checks a collection on disk without changing it: the identity file, every snapshot's
+    /// Checks a collection on disk without changing it: the identity and maintenance settings
+    /// files, every snapshot's
     /// checksums and structure, every log record's checksum and the log's continuity, that the
     /// log replays cleanly onto the newest snapshot, and the index's invariants (every snapshot's,
     /// and the index's after the replay; see `VectorIndex.validateStructure()`). A broken
@@ -41,6 +42,15 @@ extension DurableCollection {
         } catch {
             report.problems.append(error.description)
             return report
+        }
+        if fileSystem.exists(layout.maintenance) {
+            do {
+                let settings = try MaintenanceSettings.decode(try fileSystem.readFile(layout.maintenance), path: layout.maintenance)
+                let interval = settings.automaticInterval.map { "automatic after every \($0) writes" } ?? "only when asked"
+                report.notes.append("maintenance settings: checksum holds; maintenance \(interval)")
+            } catch {
+                report.problems.append(error.description)
+            }
         }
         let catalog = SnapshotCatalog(layout: layout, fileSystem: fileSystem)
         do {

@@ -81,7 +81,7 @@ enum MaintenanceSettings {
         }
         let actual = bytes.withUnsafeBytes { CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[0..<crcLine])) }
         guard actual == stored else {
-            throw StoreError(.corruptFile, "the maintenance settings fail their checksum; the file is damaged", path: path)
+            throw StoreError(.corruptFile, "the maintenance settings fail their checksum; the file is damaged (open the collection with OpenOptions.maintenance set to write it afresh)", path: path)
         }
         var configuration = MaintenanceConfiguration()
         for line in String(decoding: bytes[0..<crcLine], as: UTF8.self).split(separator: "\n") {

@@ -1,3 +1,4 @@
+import Foundation
 import Shoal
 @testable import ShoalStore
 import Testing
@@ -79,5 +80,20 @@ import Testing
         let (reopened, _) = try DurableCollection.open(at: dir.file("c"))
         #expect(reopened.configuration.maintenance == MaintenanceConfiguration())
         reopened.close()
+    }
+
+    @Test func aDamagedSettingsFileFailsVerifyAndOpen() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("c")
+        try DurableCollection.create(at: path, configuration: TestData.configuration(dimension: 4)).close()
+        #expect(DurableCollection.verify(at: path).isValid)
+        let file = path + "/MAINTENANCE"
+        var bytes = try #require(FileManager.default.contents(atPath: file))
+        bytes[bytes.count / 2] ^= 0x01
+        try bytes.write(to: URL(fileURLWithPath: file))
+        let report = DurableCollection.verify(at: path)
+        #expect(!report.isValid)
+        #expect(report.problems.contains { $0.contains("MAINTENANCE") })
+        #expect(throws: StoreError.self) { try DurableCollection.open(at: path) }
     }
 }
