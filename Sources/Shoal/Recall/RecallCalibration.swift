@@ -33,6 +33,19 @@ final class RecallCalibration: Sendable {
         return total / Double(traces.count)
     }
 
+    /// The number of partitions after which the sample queries stop at `threshold`, at the given
+    /// quantile (0...1) of the sample; 1 without a sample. Traces end once recall is 1, so this
+    /// undercounts rather than overcounts — what a batch wants for its first round.
+    /// - Complexity: O(samples × trace length + samples log samples).
+    func stopLength(threshold: Float, quantile: Double) -> Int {
+        guard !traces.isEmpty else { return 1 }
+        let lengths = traces.map { trace in
+            (trace.firstIndex { $0.estimate >= threshold }).map { $0 + 1 } ?? max(1, trace.count)
+        }.sorted()
+        let index = min(lengths.count - 1, max(0, Int(Double(lengths.count - 1) * quantile)))
+        return lengths[index]
+    }
+
     /// How to stop for a target: the mean recall as a function of the threshold is a step function
     /// (it jumps where many sample queries stop at once), so a single threshold can overshoot a
     /// target by a whole step. The plan mixes the two thresholds around the step — `high` (the
