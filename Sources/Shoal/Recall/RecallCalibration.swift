@@ -163,23 +163,17 @@ final class RecallCalibration: Sendable {
         queries: [Float], excluding own: [Int64], base: PartitionStore, k: Int, extra: Int, metric: DistanceMetric,
         threads: Int
     ) -> [Set<Int64>] {
-        let d = base.dimension
         let count = own.count
-        let heaps = TopKBuffers(queryCount: count, k: k + extra)
-        let partitions = Array(base.partitions.values)
-        let shared = SendableBox((queries, partitions, heaps))
-        Parallel.forEach(count: count, threads: threads) { _, q in
-            let (queries, partitions, heaps) = shared.value
-            let scratch = ScanScratch()
-            queries.withUnsafeBufferPointer { buffer in
-                for partition in partitions where partition.count > 0 {
-                    scratch.reserveDistances(partition.count)
-                    Kernels.distances(
-                        metric.kernelMetric, query: buffer.baseAddress! + q * d, rows: partition.vectors,
-                        count: partition.count, dimension: d, out: scratch.distances)
-                    heaps.push(query: q, candidates: scratch.distances, ids: partition.ids, count: partition.count)
-                }
-            }
+        // Every query against every partition: the batched kernel reads each partition once for
+        // all the queries.
+        let pids = base.partitions.keys.sorted()
+        var probes = [Int]()
+        probes.reserveCapacity(count * pids.count)
+        for _ in 0..<count { probes += pids }
+        let heaps = queries.withUnsafeBufferPointer { buffer in
+            BatchScan.run(
+                level: base, queries: buffer.baseAddress!, queryCount: count, probes: probes,
+                probesPerQuery: pids.count, k: k + extra, metric: metric.kernelMetric, threads: threads)
         }
         return (0..<count).map { q in Set(heaps.sorted(query: q).map(\.id).filter { $0 != own[q] }.prefix(k)) }
     }

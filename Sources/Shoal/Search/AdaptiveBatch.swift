@@ -56,32 +56,40 @@ struct AdaptiveBatch {
         }
         var wanted = [Int](repeating: max(1, firstRound), count: count)
         var active = Array(0..<count)
-        let buffer = RoundBuffer()
+        let round = RoundBuffer()
+        let base = scan.levels[0]
         while !active.isEmpty {
-            // Plan the round: the next partitions of every unfinished query.
-            var plans: [[(position: Int, partition: Int)]] = []
+            // Plan the round: the next partitions of every unfinished query, as flat pairs.
+            round.clear()
             var stillActive: [Int] = []
+            stillActive.reserveCapacity(active.count)
             for q in active {
                 guard cursors[q].next() != nil else { continue }
                 stillActive.append(q)
-                plans.append(cursors[q].upcoming(wanted[q]))
+                cursors[q].forEachUpcoming(wanted[q]) { position, partition in
+                    round.add(query: q, position: position, partition: partition)
+                }
             }
             active = stillActive
             guard !active.isEmpty else { break }
-            let offsets = buffer.compute(
-                plans: plans, queries: active, queryPointer: queries, level: scan.levels[0],
-                metric: scan.metric.kernelMetric, threads: threads)
-            // Consume: each query reads its distances in order, through its cursor.
-            let base = scan.levels[0]
-            for (slot, q) in active.enumerated() {
-                for (j, pair) in plans[slot].enumerated() {
-                    guard let next = cursors[q].next(), next.position == pair.position,
-                        let partition = base.partitions[pair.partition]
-                    else { break }
+            round.compute(queries: queries, level: base, metric: scan.metric.kernelMetric, threads: threads)
+            // Consume: each query reads its distances in order, through its cursor; pairs are
+            // stored query by query in plan order.
+            var pair = 0
+            for q in active {
+                var stopped = false
+                while pair < round.count && round.query[pair] == q {
+                    defer { pair += 1 }
+                    guard !stopped, let next = cursors[q].next(), next.position == round.position[pair],
+                        let partition = base.partitions[round.partition[pair]]
+                    else {
+                        stopped = true
+                        continue
+                    }
                     cursors[q].heap.push(
-                        query: 0, candidates: buffer.distances + offsets[slot][j], ids: partition.ids,
+                        query: 0, candidates: round.distances + round.offset[pair], ids: partition.ids,
                         count: partition.count)
-                    cursors[q].advance(position: pair.position)
+                    cursors[q].advance(position: round.position[pair])
                 }
                 let predicted = Double(cursors[q].predictedRemaining()) * AdaptiveBatch.roundShare
                 wanted[q] = max(1, Int(predicted.rounded(.up)))
@@ -126,89 +134,107 @@ struct AdaptiveBatch {
 /// norms of a partition's rows (for the batched L2 form) are computed once per batch and kept
 /// across its rounds (the read lock keeps the partitions unchanged meanwhile).
 private final class RoundBuffer: @unchecked Sendable {
+    /// The planned pairs, query by query: query, position in its cursor, partition, and the
+    /// offset of its distances in ``distances``.
+    private(set) var query: [Int] = []
+    private(set) var position: [Int] = []
+    private(set) var partition: [Int] = []
+    private(set) var offset: [Int] = []
     private(set) var distances = UnsafeMutablePointer<Float>.allocate(capacity: 1)
     private var capacity = 1
     private var rowNorms: [Int: UnsafeMutablePointer<Float>] = [:]
+
+    var count: Int { query.count }
 
     deinit {
         distances.deallocate()
         for pointer in rowNorms.values { pointer.deallocate() }
     }
 
-    /// Computes the pairs of `plans` (`plans[i]` belongs to query `queries[i]`) and returns, for
-    /// each, the offset of its distances in ``distances``. Groups are spread over `threads`; each
+    func clear() {
+        query.removeAll(keepingCapacity: true)
+        position.removeAll(keepingCapacity: true)
+        partition.removeAll(keepingCapacity: true)
+    }
+
+    func add(query q: Int, position p: Int, partition pid: Int) {
+        query.append(q)
+        position.append(p)
+        partition.append(pid)
+    }
+
+    /// Computes every planned pair. Groups (one per partition) are spread over `threads`; each
     /// writes only its own region.
-    func compute(
-        plans: [[(position: Int, partition: Int)]], queries: [Int], queryPointer: UnsafePointer<Float>,
-        level: PartitionStore, metric: KernelMetric, threads: Int
-    ) -> [[Int]] {
-        var groups: [Int: [(slot: Int, index: Int)]] = [:]
-        for (slot, plan) in plans.enumerated() {
-            for (index, pair) in plan.enumerated() { groups[pair.partition, default: []].append((slot, index)) }
-        }
-        var offsets = plans.map { [Int](repeating: 0, count: $0.count) }
-        var work: [(partition: Partition, members: [(slot: Int, index: Int)], offset: Int)] = []
-        var workIDs: [Int] = []
+    func compute(queries: UnsafePointer<Float>, level: PartitionStore, metric: KernelMetric, threads: Int) {
+        // Group the pairs by partition: sort pair indices by partition id.
+        let order = (0..<count).sorted { partition[$0] != partition[$1] ? partition[$0] < partition[$1] : $0 < $1 }
+        offset = [Int](repeating: 0, count: count)
+        var work: [Group] = []
         var total = 0
-        for pid in groups.keys.sorted() {
-            guard let partition = level.partitions[pid], let members = groups[pid] else { continue }
-            work.append((partition, members, total))
-            workIDs.append(pid)
-            for (i, member) in members.enumerated() { offsets[member.slot][member.index] = total + i * partition.count }
-            total += members.count * partition.count
+        var start = 0
+        while start < order.count {
+            let pid = partition[order[start]]
+            var end = start
+            while end < order.count && partition[order[end]] == pid { end += 1 }
+            if let stored = level.partitions[pid] {
+                let members = order[start..<end].map { query[$0] }
+                for (i, pair) in order[start..<end].enumerated() { offset[pair] = total + i * stored.count }
+                work.append(Group(partition: stored, queries: members, offset: total, norms: norms(pid, stored, members.count, metric)))
+                total += members.count * stored.count
+            }
+            start = end
         }
         if total > capacity {
             distances.deallocate()
             capacity = max(total, capacity * 2)
             distances = .allocate(capacity: capacity)
         }
-        var normsOf: [UnsafeMutablePointer<Float>?] = []
-        for (item, pid) in zip(work, workIDs) {
-            guard metric == .squaredL2, item.members.count > 1, item.partition.count > 0 else {
-                normsOf.append(nil)
-                continue
-            }
-            if let known = rowNorms[pid] {
-                normsOf.append(known)
-                continue
-            }
-            let norms = UnsafeMutablePointer<Float>.allocate(capacity: item.partition.count)
-            Kernels.squaredNorms(
-                rows: item.partition.vectors, count: item.partition.count, dimension: item.partition.dimension,
-                out: norms)
-            rowNorms[pid] = norms
-            normsOf.append(norms)
-        }
         let workers = max(1, min(threads, work.count))
         let scratches = (0..<workers).map { _ in ScanScratch() }
-        let shared = SendableBox((work, scratches, queries, queryPointer, distances, normsOf))
+        let shared = SendableBox((work, scratches, queries, distances))
         Parallel.forEach(count: work.count, threads: workers) { worker, item in
-            let (work, scratches, queries, queryPointer, distances, normsOf) = shared.value
-            let (partition, members, offset) = work[item]
+            let (work, scratches, queries, distances) = shared.value
+            work[item].compute(queries: queries, metric: metric, scratch: scratches[worker], out: distances)
+        }
+    }
+
+    /// The cached squared norms of partition `pid`'s rows when the batched L2 form will use them.
+    private func norms(_ pid: Int, _ stored: Partition, _ members: Int, _ metric: KernelMetric) -> UnsafePointer<Float>? {
+        guard metric == .squaredL2, members > 1, stored.count > 0 else { return nil }
+        if let known = rowNorms[pid] { return UnsafePointer(known) }
+        let norms = UnsafeMutablePointer<Float>.allocate(capacity: stored.count)
+        Kernels.squaredNorms(rows: stored.vectors, count: stored.count, dimension: stored.dimension, out: norms)
+        rowNorms[pid] = norms
+        return UnsafePointer(norms)
+    }
+
+    /// One partition and the queries that read it this round.
+    private struct Group {
+        let partition: Partition
+        let queries: [Int]
+        let offset: Int
+        let norms: UnsafePointer<Float>?
+
+        func compute(queries all: UnsafePointer<Float>, metric: KernelMetric, scratch: ScanScratch, out: UnsafeMutablePointer<Float>) {
             let d = partition.dimension
             let rows = partition.count
             guard rows > 0 else { return }
-            if members.count == 1 {
+            if queries.count == 1 {
                 Kernels.distances(
-                    metric, query: queryPointer + queries[members[0].slot] * d, rows: partition.vectors, count: rows,
-                    dimension: d, out: distances + offset)
+                    metric, query: all + queries[0] * d, rows: partition.vectors, count: rows, dimension: d,
+                    out: out + offset)
                 return
             }
-            let scratch = scratches[worker]
-            scratch.reserveQueries(members.count * d)
-            scratch.reserveNorms(members.count)
-            for (i, member) in members.enumerated() {
-                (scratch.queries + i * d).update(from: queryPointer + queries[member.slot] * d, count: d)
-            }
-            let queryNorms = scratch.norms
+            scratch.reserveQueries(queries.count * d)
+            scratch.reserveNorms(queries.count)
+            for (i, q) in queries.enumerated() { (scratch.queries + i * d).update(from: all + q * d, count: d) }
             if metric == .squaredL2 {
-                Kernels.squaredNorms(rows: scratch.queries, count: members.count, dimension: d, out: queryNorms)
+                Kernels.squaredNorms(rows: scratch.queries, count: queries.count, dimension: d, out: scratch.norms)
             }
             Kernels.batchDistances(
-                metric, queries: scratch.queries, queryNorms: queryNorms, queryCount: members.count,
-                rows: partition.vectors, rowNorms: normsOf[item].map { UnsafePointer($0) }, rowCount: rows,
-                dimension: d, out: distances + offset, outStride: rows)
+                metric, queries: scratch.queries, queryNorms: scratch.norms, queryCount: queries.count,
+                rows: partition.vectors, rowNorms: norms, rowCount: rows, dimension: d, out: out + offset,
+                outStride: rows)
         }
-        return offsets
     }
 }

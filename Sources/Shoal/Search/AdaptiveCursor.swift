@@ -75,7 +75,7 @@ struct AdaptiveCursor {
             let seen = Set(scanned)
             done = geometry.order.map(seen.contains)
             radiusUsed = scan.radius(heap, query: query)
-            probabilities = geometry.model.probabilities(radius: radiusUsed)
+            geometry.model.probabilities(radius: radiusUsed, into: &probabilities)
             estimate = mass()
         }
     }
@@ -91,7 +91,7 @@ struct AdaptiveCursor {
         let newRadius = scan.radius(heap, query: query)
         if abs(newRadius - radiusUsed) > scan.recomputeThreshold * radiusUsed || radiusUsed.isInfinite {
             radiusUsed = newRadius
-            probabilities = geometry.model.probabilities(radius: newRadius)
+            geometry.model.probabilities(radius: newRadius, into: &probabilities)
             estimate = mass()
         } else {
             estimate += probabilities[position]
@@ -112,13 +112,19 @@ struct AdaptiveCursor {
         var remaining = 0
         var value = estimate
         var steps = extra
-        var positions = (0..<done.count).filter { !done[$0] }
-        if scan.order == .probability { positions.sort { probabilities[$0] > probabilities[$1] } }
-        for position in positions {
-            if AdaptiveScan.statistic(estimate: value, extra: steps) >= threshold { break }
+        func take(_ position: Int) -> Bool {
+            if AdaptiveScan.statistic(estimate: value, extra: steps) >= threshold { return false }
             if value >= AdaptiveScan.saturation { steps += 1 }
             value += probabilities[position]
             remaining += 1
+            return true
+        }
+        if scan.order == .probability {
+            for position in upcoming(done.count).map(\.position) where !take(position) { break }
+        } else {
+            for position in 0..<done.count where !done[position] {
+                if !take(position) { break }
+            }
         }
         return min(room, max(1, remaining))
     }
@@ -127,8 +133,26 @@ struct AdaptiveCursor {
     /// in order; the first is what ``next()`` returns (unless it stops or fetches more candidates).
     /// - Complexity: O(candidates log candidates) for the probability order, else O(candidates).
     func upcoming(_ count: Int) -> [(position: Int, partition: Int)] {
+        var result: [(position: Int, partition: Int)] = []
+        forEachUpcoming(count) { result.append(($0, $1)) }
+        return result
+    }
+
+    /// Calls `body(position, partition)` for each of ``upcoming(_:)`` without building the list
+    /// (for the centroid order).
+    func forEachUpcoming(_ count: Int, _ body: (Int, Int) -> Void) {
+        guard count > 0 else { return }
+        if scan.order == .centroidDistance {
+            var left = count
+            for position in 0..<done.count where !done[position] {
+                body(position, geometry.order[position])
+                left -= 1
+                if left == 0 { return }
+            }
+            return
+        }
         var positions = (0..<done.count).filter { !done[$0] }
-        if scan.order == .probability, let first = positions.first {
+        if let first = positions.first {
             // Position 0 (the nearest centroid) goes first while unscanned; then by probability,
             // ties to the nearer centroid, as `next()` chooses.
             let rest = (first == 0 ? Array(positions.dropFirst()) : positions).sorted {
@@ -136,7 +160,7 @@ struct AdaptiveCursor {
             }
             positions = first == 0 ? [0] + rest : rest
         }
-        return positions.prefix(max(0, count)).map { ($0, geometry.order[$0]) }
+        for position in positions.prefix(count) { body(position, geometry.order[position]) }
     }
 
     private func mass() -> Float {
