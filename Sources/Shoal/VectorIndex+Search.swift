@@ -107,7 +107,10 @@ extension VectorIndex {
     ) -> SearchResults {
         let k = options.k
         let threads = threadCount(options.threads)
-        let calibration = calibrations.calibration(k: k, generation: structureGeneration, count: levels[0].count) {
+        let calibration = calibrations.calibration(
+            k: k, changes: statistics.splits + statistics.merges, levels: levels.count,
+            partitions: levels[0].partitions.count, count: levels[0].count
+        ) {
             if let pinned = calibrations.pinnedQueries {
                 return RecallCalibration.measure(
                     queries: pinned, own: nil, levels: levels, metric: metric, search: engine, k: k, threads: threads)

@@ -13,8 +13,10 @@ public struct MaintenanceConfiguration: Sendable, Equatable {
     /// A split or merge must lower the estimated cost by more than this many nanoseconds per query
     /// (τ). Default 100, range 0...10⁹.
     public var minimumGainNanoseconds: Double
-    /// Share of the parent's access frequency each child of a split is assumed to inherit (α).
-    /// Default 0.9 (Quake's default), range 0...1 (exclusive of 0).
+    /// Share of the parent's access frequency each child of a balanced split is assumed to
+    /// inherit (α). Verification with the actual sizes charges a child holding a fraction `f` of
+    /// the vectors `f^γ` of the queries, `γ = log α / log ½` (α at `f = ½`), so a lopsided split
+    /// gains little. Default 0.9 (Quake's default), range 0...1 (exclusive of 0).
     public var splitShare: Double
     /// Partitions with at most this many vectors are never split. Default 32, range 4...10⁹.
     public var minimumSplitSize: Int

@@ -59,40 +59,44 @@ struct AdaptiveBatch {
         let round = RoundBuffer()
         let base = scan.levels[0]
         while !active.isEmpty {
-            // Plan the round: the next partitions of every unfinished query, as flat pairs.
+            // Plan the round: the next partitions of every unfinished query, as flat pairs, query
+            // by query (`starts[i]` is where query `active[i]`'s pairs begin).
             round.clear()
             var stillActive: [Int] = []
-            stillActive.reserveCapacity(active.count)
+            var starts: [Int] = []
             for q in active {
                 guard cursors[q].next() != nil else { continue }
                 stillActive.append(q)
+                starts.append(round.count)
                 cursors[q].forEachUpcoming(wanted[q]) { position, partition in
                     round.add(query: q, position: position, partition: partition)
                 }
             }
+            starts.append(round.count)
             active = stillActive
             guard !active.isEmpty else { break }
             round.compute(queries: queries, level: base, metric: scan.metric.kernelMetric, threads: threads)
-            // Consume: each query reads its distances in order, through its cursor; pairs are
-            // stored query by query in plan order.
-            var pair = 0
-            for q in active {
-                var stopped = false
-                while pair < round.count && round.query[pair] == q {
-                    defer { pair += 1 }
-                    guard !stopped, let next = cursors[q].next(), next.position == round.position[pair],
-                        let partition = base.partitions[round.partition[pair]]
-                    else {
-                        stopped = true
-                        continue
+            // Consume: each query reads its distances in order, through its cursor, and stops at
+            // the first pair its cursor no longer wants. Queries are independent: spread over threads.
+            cursors.withUnsafeMutableBufferPointer { cursorBuffer in
+                wanted.withUnsafeMutableBufferPointer { wantedBuffer in
+                    let shared = SendableBox((cursorBuffer, wantedBuffer, active, starts, round, base))
+                    Parallel.forEach(count: active.count, threads: threads) { _, slot in
+                        let (cursors, wanted, active, starts, round, base) = shared.value
+                        let q = active[slot]
+                        for pair in starts[slot]..<starts[slot + 1] {
+                            guard let next = cursors[q].next(), next.position == round.position[pair],
+                                let partition = base.partitions[round.partition[pair]]
+                            else { break }
+                            cursors[q].heap.push(
+                                query: 0, candidates: round.distances + round.offset[pair], ids: partition.ids,
+                                count: partition.count)
+                            cursors[q].advance(position: round.position[pair])
+                        }
+                        let predicted = Double(cursors[q].predictedRemaining()) * AdaptiveBatch.roundShare
+                        wanted[q] = max(1, Int(predicted.rounded(.up)))
                     }
-                    cursors[q].heap.push(
-                        query: 0, candidates: round.distances + round.offset[pair], ids: partition.ids,
-                        count: partition.count)
-                    cursors[q].advance(position: round.position[pair])
                 }
-                let predicted = Double(cursors[q].predictedRemaining()) * AdaptiveBatch.roundShare
-                wanted[q] = max(1, Int(predicted.rounded(.up)))
             }
         }
         return cursors
