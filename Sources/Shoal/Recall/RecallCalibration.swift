@@ -164,16 +164,35 @@ final class RecallCalibration: Sendable {
         threads: Int
     ) -> [Set<Int64>] {
         let count = own.count
+        let d = base.dimension
         // Every query against every partition: the batched kernel reads each partition once for
-        // all the queries.
+        // all the queries. Its dot-product form of L2 rounds differently from the direct form (on
+        // data with large norms, such as raw pixels, enough to reorder near ties), so it only
+        // shortlists twice as many candidates, which are then ranked with the direct kernel.
+        let shortlist = 2 * (k + extra) + 8
         let pids = base.partitions.keys.sorted()
         var probes = [Int]()
         probes.reserveCapacity(count * pids.count)
         for _ in 0..<count { probes += pids }
-        let heaps = queries.withUnsafeBufferPointer { buffer in
+        let candidates = queries.withUnsafeBufferPointer { buffer in
             BatchScan.run(
                 level: base, queries: buffer.baseAddress!, queryCount: count, probes: probes,
-                probesPerQuery: pids.count, k: k + extra, metric: metric.kernelMetric, threads: threads)
+                probesPerQuery: pids.count, k: shortlist, metric: metric.kernelMetric, threads: threads)
+        }
+        let heaps = TopKBuffers(queryCount: count, k: k + extra)
+        let shared = SendableBox((queries, candidates, heaps, base))
+        Parallel.forEach(count: count, threads: threads) { _, q in
+            let (queries, candidates, heaps, base) = shared.value
+            queries.withUnsafeBufferPointer { buffer in
+                for hit in candidates.sorted(query: q) {
+                    guard let row = base.vector(for: hit.id) else { continue }
+                    var distance: Float = 0
+                    Kernels.distances(
+                        metric.kernelMetric, query: buffer.baseAddress! + q * d, rows: row, count: 1, dimension: d,
+                        out: &distance)
+                    heaps.push(query: q, distance: distance, id: hit.id)
+                }
+            }
         }
         return (0..<count).map { q in Set(heaps.sorted(query: q).map(\.id).filter { $0 != own[q] }.prefix(k)) }
     }
