@@ -40,15 +40,17 @@ extension VectorIndex {
         let model = scanCostModel()
         let cost: (Int) -> Double = { model.latency(size: $0, k: settings.costK) }
         let partitionCount = levels[0].partitions.count
-        let plan = MaintenancePlan(
+        let mergeLimit = settings.mergeBelowShareOfMean * Double(levels[0].count) / Double(max(1, partitionCount))
+        var plan = MaintenancePlan(
             cost: cost, tau: settings.minimumGainNanoseconds, alpha: settings.splitShare,
             addOverhead: CostDeltas.addOverhead(partitionCount: partitionCount, cost: cost),
             removeOverhead: CostDeltas.removeOverhead(partitionCount: partitionCount, cost: cost))
+        plan.mergeLimit = mergeLimit
+        plan.minimumSplitSize = settings.minimumSplitSize
         let frequencies = tracker.frequencies()
         let hasQueries = tracker.recordedQueries > 0
         var touched = Set<Int>()
         var budget = settings.maximumActionsPerPass
-        let mergeLimit = settings.mergeBelowShareOfMean * Double(levels[0].count) / Double(max(1, partitionCount))
         // Merges first (cheapest candidates first), then splits (hottest first), each partition once.
         for pid in levels[0].partitionIDs where levels[0].partitions.count > 1 {
             guard let size = levels[0].partitions[pid]?.count else { continue }

@@ -22,7 +22,9 @@ public struct MaintenanceConfiguration: Sendable, Equatable {
     public var minimumSplitSize: Int
     /// Only partitions smaller than this share of the mean partition size are considered for
     /// merging. The access window is a sample: without this bound a window that never touched a
-    /// region would merge all of it away. Default 0.5, range 0...1 (0 merges only empty partitions).
+    /// region would merge all of it away. It is also the hysteresis band between the two actions:
+    /// a split whose smaller child would be below it is rejected, and so is a merge after which a
+    /// receiver would be worth splitting. Default 0.5, range 0...1 (0 merges only empty partitions).
     public var mergeBelowShareOfMean: Double
     /// The most splits plus merges one pass may commit. Merges are weighed first, then splits
     /// (hottest partition first); what is left waits for the next pass. This bounds how long a
