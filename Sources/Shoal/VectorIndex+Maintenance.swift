@@ -6,7 +6,8 @@ import Darwin
 
 extension VectorIndex {
     /// Runs one maintenance pass: merges, then splits, of base partitions wherever the verified
-    /// change in expected query cost is below −τ (``MaintenanceConfiguration``), local refinement
+    /// change in expected query cost is below −τ (``MaintenanceConfiguration``), at most
+    /// `maximumActionsPerPass` of them (empty partitions are always removed), local refinement
     /// around the splits, then the level check. The stored (id, vector) pairs never change.
     ///
     /// Costs use the access frequencies of the recent queries (the access window) and the scan
@@ -37,20 +38,24 @@ extension VectorIndex {
         let model = scanCostModel()
         let cost: (Int) -> Double = { model.latency(size: $0, k: settings.costK) }
         let partitionCount = levels[0].partitions.count
-        let plan = MaintenancePlan(
+        let mergeLimit = settings.mergeBelowShareOfMean * Double(levels[0].count) / Double(max(1, partitionCount))
+        var plan = MaintenancePlan(
             cost: cost, tau: settings.minimumGainNanoseconds, alpha: settings.splitShare,
             addOverhead: CostDeltas.addOverhead(partitionCount: partitionCount, cost: cost),
             removeOverhead: CostDeltas.removeOverhead(partitionCount: partitionCount, cost: cost))
+        plan.mergeLimit = mergeLimit
+        plan.minimumSplitSize = settings.minimumSplitSize
         let frequencies = tracker.frequencies()
         let hasQueries = tracker.recordedQueries > 0
         var touched = Set<Int>()
-        let mergeLimit = settings.mergeBelowShareOfMean * Double(levels[0].count) / Double(max(1, partitionCount))
+        var budget = settings.maximumActionsPerPass
         // Merges first (cheapest candidates first), then splits (hottest first), each partition once.
         for pid in levels[0].partitionIDs where levels[0].partitions.count > 1 {
             guard let size = levels[0].partitions[pid]?.count else { continue }
             let a = frequencies[pid] ?? 0
             if size > 0 {
-                guard hasQueries, Double(size) < mergeLimit else { continue }
+                // Hysteresis: a child of a recent split keeps it until its own hits fill a window.
+                guard budget > 0, hasQueries, Double(size) < mergeLimit, !tracker.isInheriting(pid) else { continue }
                 guard let centre = centroid(of: pid, inLevel: 1) else { continue }
                 let neighbours = nearestPartitions(to: centre, atLevel: 0, k: 4)
                     .filter { $0 != pid }.prefix(3)
@@ -61,19 +66,23 @@ extension VectorIndex {
             }
             if tryMerge(pid, frequency: a, frequencies: frequencies, plan: plan, report: &report) {
                 touched.insert(pid)
+                if size > 0 { budget -= 1 }
             }
         }
         var children: [Int] = []
         if hasQueries {
             // Hottest first; ties by partition id, so a pass does not depend on hash order.
             let hottest = frequencies.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map(\.key)
-            for pid in hottest where !touched.contains(pid) {
+            for pid in hottest where !touched.contains(pid) && budget > 0 {
                 guard let size = levels[0].partitions[pid]?.count, size > settings.minimumSplitSize else { continue }
                 let a = frequencies[pid] ?? 0
                 let estimate = CostDeltas.splitEstimate(
                     size: size, frequency: a, alpha: plan.alpha, overhead: plan.addOverhead, cost: cost)
                 guard estimate < -plan.tau else { continue }
-                if let made = trySplit(pid, frequency: a, plan: plan, report: &report) { children += made }
+                if let made = trySplit(pid, frequency: a, plan: plan, report: &report) {
+                    children += made
+                    budget -= 1
+                }
             }
         }
         refine(

@@ -99,13 +99,17 @@ extension VectorIndex {
     }
 
     /// Recall-target search: calibrate (once per k, under the read lock), then run APS for every
-    /// query, spread over threads.
+    /// query: a batch in rounds of the batched kernel (``AdaptiveBatch``), fewer queries one by
+    /// one, spread over threads.
     private func adaptiveSearch(
         queries: UnsafePointer<Float>, queryCount: Int, target: Double, options: SearchOptions, engine: LevelSearch
     ) -> SearchResults {
         let k = options.k
         let threads = threadCount(options.threads)
-        let calibration = calibrations.calibration(k: k, generation: structureGeneration, count: levels[0].count) {
+        let calibration = calibrations.calibration(
+            k: k, changes: statistics.splits + statistics.merges, levels: levels.count,
+            partitions: levels[0].partitions.count, count: levels[0].count
+        ) {
             if let pinned = calibrations.pinnedQueries {
                 return RecallCalibration.measure(
                     queries: pinned, own: nil, levels: levels, metric: metric, search: engine, k: k, threads: threads)
@@ -120,12 +124,24 @@ extension VectorIndex {
         var scan = AdaptiveScan(levels: levels, metric: metric, search: engine)
         scan.separations = separationTable()
         scan.order = options.scanOrder
-        let merged = TopKBuffers(queryCount: queryCount, k: k)
-        let scanned = ScannedCounts(count: queryCount)
-        let shared = SendableBox((scan, queries, merged, scanned))
         let limit = options.maxPartitions ?? Int.max
         let firstSequence = querySequence.wrappingAdd(queryCount, ordering: .relaxed).oldValue
         let d = dimension
+        let merged = TopKBuffers(queryCount: queryCount, k: k)
+        if queryCount >= AdaptiveSearchTuning.minimumBatch {
+            // A batch: rounds of the batched kernel, with the same stopping decisions.
+            let batch = AdaptiveBatch(
+                scan: scan, k: k, maxPartitions: limit,
+                firstRound: calibration.stopLength(threshold: plan.low, quantile: AdaptiveSearchTuning.firstRoundQuantile),
+                threads: threads)
+            let thresholds = (0..<queryCount).map { plan.threshold(sequence: firstSequence &+ $0) }
+            let cursors = batch.run(queries: queries, queryCount: queryCount, thresholds: thresholds)
+            for (q, cursor) in cursors.enumerated() { merged.merge(query: q, from: cursor.heap, query: 0) }
+            tracker.record(cursors.map { $0.scanned.map { Int32($0) } })
+            return results(merged, queryCount: queryCount, k: k, scanned: cursors.map(\.scanned.count))
+        }
+        let scanned = ScannedCounts(count: queryCount)
+        let shared = SendableBox((scan, queries, merged, scanned))
         Parallel.forEach(count: queryCount, threads: threads) { _, q in
             let (scan, queries, merged, scanned) = shared.value
             let outcome = scan.run(
@@ -194,4 +210,12 @@ private final class ScannedCounts: @unchecked Sendable {
 
     var partitions: [[Int32]] { Array(UnsafeBufferPointer(start: slots, count: size)) }
     var counts: [Int] { partitions.map(\.count) }
+}
+
+/// Fixed choices of batched recall-target search.
+enum AdaptiveSearchTuning {
+    /// Batches at least this large use ``AdaptiveBatch``; smaller ones scan query by query.
+    static let minimumBatch = 4
+    /// The first round reads as many partitions as this quantile of the calibration sample needed.
+    static let firstRoundQuantile = 0.25
 }

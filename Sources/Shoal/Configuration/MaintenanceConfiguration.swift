@@ -13,15 +13,25 @@ public struct MaintenanceConfiguration: Sendable, Equatable {
     /// A split or merge must lower the estimated cost by more than this many nanoseconds per query
     /// (τ). Default 100, range 0...10⁹.
     public var minimumGainNanoseconds: Double
-    /// Share of the parent's access frequency each child of a split is assumed to inherit (α).
-    /// Default 0.9 (Quake's default), range 0...1 (exclusive of 0).
+    /// Share of the parent's access frequency each child of a balanced split is assumed to
+    /// inherit (α). Verification with the actual sizes charges a child holding a fraction `f` of
+    /// the vectors `f^γ` of the queries, `γ = log α / log ½` (α at `f = ½`), so a lopsided split
+    /// gains little. Default 0.9 (Quake's default), range 0...1 (exclusive of 0).
     public var splitShare: Double
     /// Partitions with at most this many vectors are never split. Default 32, range 4...10⁹.
     public var minimumSplitSize: Int
     /// Only partitions smaller than this share of the mean partition size are considered for
     /// merging. The access window is a sample: without this bound a window that never touched a
-    /// region would merge all of it away. Default 0.5, range 0...1 (0 merges only empty partitions).
+    /// region would merge all of it away. It is also the hysteresis band between the two actions:
+    /// a split whose smaller child would be below it is rejected, and so is a merge after which a
+    /// receiver would be worth splitting. Default 0.5, range 0...1 (0 merges only empty partitions).
     public var mergeBelowShareOfMean: Double
+    /// The most splits plus merges one pass may commit. Merges are weighed first, then splits
+    /// (hottest partition first); what is left waits for the next pass. This bounds how long a
+    /// pass holds the write lock and how much the structure moves between two passes, so the
+    /// access window sees the effect of one round of actions before the next is planned (no
+    /// split–merge oscillation on a skewed trace). Default 16, range 1...10⁶.
+    public var maximumActionsPerPass: Int
     /// After a split, the vectors of the `refinementRadius` partitions nearest to the new children
     /// are reassigned among them (local k-means); 0 turns refinement off. Default 25.
     public var refinementRadius: Int
@@ -40,14 +50,16 @@ public struct MaintenanceConfiguration: Sendable, Equatable {
     /// Makes a configuration with the defaults above.
     public init(
         automaticInterval: Int? = nil, minimumGainNanoseconds: Double = 100, splitShare: Double = 0.9,
-        minimumSplitSize: Int = 32, mergeBelowShareOfMean: Double = 0.5, refinementRadius: Int = 25, refinementIterations: Int = 1, costK: Int = 10,
-        costCacheDirectory: String? = nil, adjustsLevels: Bool = true
+        minimumSplitSize: Int = 32, mergeBelowShareOfMean: Double = 0.5, maximumActionsPerPass: Int = 16,
+        refinementRadius: Int = 25, refinementIterations: Int = 1, costK: Int = 10, costCacheDirectory: String? = nil,
+        adjustsLevels: Bool = true
     ) {
         self.automaticInterval = automaticInterval
         self.minimumGainNanoseconds = minimumGainNanoseconds
         self.splitShare = splitShare
         self.minimumSplitSize = minimumSplitSize
         self.mergeBelowShareOfMean = mergeBelowShareOfMean
+        self.maximumActionsPerPass = maximumActionsPerPass
         self.refinementRadius = refinementRadius
         self.refinementIterations = refinementIterations
         self.costK = costK
@@ -71,6 +83,10 @@ public struct MaintenanceConfiguration: Sendable, Equatable {
         }
         guard (0...1).contains(mergeBelowShareOfMean) else {
             throw ShoalError(.invalidArgument, "mergeBelowShareOfMean is \(mergeBelowShareOfMean); it must be in 0...1")
+        }
+        guard (1...1_000_000).contains(maximumActionsPerPass) else {
+            throw ShoalError(
+                .invalidArgument, "maximumActionsPerPass is \(maximumActionsPerPass); it must be in 1...1000000")
         }
         guard refinementRadius >= 0 else {
             throw ShoalError(.invalidArgument, "refinementRadius is \(refinementRadius); it must be 0 or more")

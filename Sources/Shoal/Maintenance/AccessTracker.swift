@@ -75,6 +75,12 @@ final class AccessTracker: Sendable {
         }
     }
 
+    /// Whether `pid` still carries hits inherited from a split (its own history is younger than
+    /// one window, so its frequency is partly a guess).
+    func isInheriting(_ pid: Int) -> Bool {
+        state.withLock { state in (state.inherited[Int32(pid)]?.expiresAt ?? 0) > state.recorded }
+    }
+
     /// Forgets everything.
     func reset() {
         state.withLock { state in

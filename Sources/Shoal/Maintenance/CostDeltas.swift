@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The cost arithmetic of maintenance (Quake §4), as pure functions of λ, sizes and frequencies.
 ///
 /// Notation: a partition of size `s` scanned by a share `A` of recent queries costs `A · λ(s)` per
@@ -18,12 +24,33 @@ enum CostDeltas {
         overhead + 2 * alpha * a * cost(s / 2) - a * cost(s)
     }
 
-    /// Split verification with the children's actual sizes: `ΔO⁺ − A·λ(s) + α·A·(λ(s_L) + λ(s_R))`.
+    /// Split verification with the children's actual sizes:
+    /// `ΔO⁺ − A·λ(s) + A·(σ(s_L/s)·λ(s_L) + σ(s_R/s)·λ(s_R))`, where σ is ``childShare(fraction:alpha:)``.
+    ///
+    /// The paper charges each child `α·A` whatever its size. With a λ that is affine in the size
+    /// (as measured here) `λ(s_L) + λ(s_R)` does not depend on how the vectors are divided, so that
+    /// check cannot reject a lopsided split (450/50 costs the same as 250/250). Letting a child's
+    /// share of the queries grow with its share of the vectors — α for a balanced child, as in the
+    /// paper's estimate — makes a lopsided split worth little (the big child keeps almost all the
+    /// queries and almost all the vectors), so τ rejects it.
     static func splitVerified(
         size s: Int, childSizes: (Int, Int), frequency a: Double, alpha: Double, overhead: Double,
         cost: (Int) -> Double
     ) -> Double {
-        overhead - a * cost(s) + alpha * a * (cost(childSizes.0) + cost(childSizes.1))
+        let total = Double(max(1, childSizes.0 + childSizes.1))
+        let left = childShare(fraction: Double(childSizes.0) / total, alpha: alpha)
+        let right = childShare(fraction: Double(childSizes.1) / total, alpha: alpha)
+        return overhead - a * cost(s) + a * (left * cost(childSizes.0) + right * cost(childSizes.1))
+    }
+
+    /// The share of its parent's queries a child holding `fraction` of the parent's vectors is
+    /// assumed to keep: `fraction^γ` with `γ = log α / log ½`, so a balanced child keeps α (the
+    /// paper's assumption), the whole keeps everything and an empty child nothing.
+    static func childShare(fraction: Double, alpha: Double) -> Double {
+        guard fraction > 0 else { return 0 }
+        guard fraction < 1 else { return 1 }
+        let gamma = log(min(1, max(1e-9, alpha))) / log(0.5)
+        return pow(fraction, gamma)
     }
 
     /// One partition receiving vectors of a merged one.

@@ -2,7 +2,8 @@ import ShoalKernels
 
 extension VectorIndex {
     /// Merges base partition `pid` into the partitions of its vectors' nearest other centroids if
-    /// the verified cost change (with each receiver's actual share) is below −τ. Every vector is
+    /// the verified cost change (with each receiver's actual share) is below −τ and no receiver
+    /// would then be worth splitting. Every vector is
     /// moved, none dropped. Returns whether it merged. Holds the write lock.
     /// - Complexity: O(size × (centroids + log) × d).
     func tryMerge(
@@ -33,6 +34,16 @@ extension VectorIndex {
         let receivers = counts.map { receiver, received in
             CostDeltas.Receiver(
                 size: base.partitions[receiver]?.count ?? 0, frequency: frequencies[receiver] ?? 0, received: received)
+        }
+        // Hysteresis: a receiver that would then be worth splitting would undo the merge later.
+        let overfills = n > 0 && counts.contains { receiver, received in
+            plan.wouldSplit(
+                size: (base.partitions[receiver]?.count ?? 0) + received,
+                frequency: (frequencies[receiver] ?? 0) + frequency * Double(received) / Double(n))
+        }
+        guard !overfills else {
+            report.rejectedMerges += 1
+            return false
         }
         let delta = CostDeltas.mergeVerified(
             size: n, frequency: frequency, receivers: receivers, overhead: plan.removeOverhead, cost: plan.cost)

@@ -1,8 +1,8 @@
 import ShoalKernels
 
 extension VectorIndex {
-    /// Splits base partition `pid` in two with 2-means if the verified cost change is below −τ;
-    /// returns the children's ids, or nil when rejected (nothing changes then). Holds the write lock.
+    /// Splits base partition `pid` in two with 2-means if the verified cost change is below −τ and
+    /// neither child would be a merge candidate (below `mergeLimit`); returns the children's ids, or nil when rejected (nothing changes then). Holds the write lock.
     /// - Complexity: O(5 × size × d) for the 2-means plus O(size × d) to move the vectors.
     func trySplit(_ pid: Int, frequency: Double, plan: MaintenancePlan, report: inout MaintenanceReport) -> [Int]? {
         let base = levels[0]
@@ -32,7 +32,8 @@ extension VectorIndex {
         let delta = CostDeltas.splitVerified(
             size: n, childSizes: sizes, frequency: frequency, alpha: plan.alpha, overhead: plan.addOverhead,
             cost: plan.cost)
-        guard sizes.0 > 0, sizes.1 > 0, delta < -plan.tau else {
+        // Hysteresis: a child that would itself be a merge candidate would undo the split later.
+        guard sizes.0 > 0, sizes.1 > 0, delta < -plan.tau, Double(min(sizes.0, sizes.1)) >= plan.mergeLimit else {
             report.rejectedSplits += 1
             return nil
         }
@@ -60,4 +61,16 @@ struct MaintenancePlan {
     /// ΔO⁺ and ΔO⁻ for the base level at the pass's start.
     let addOverhead: Double
     let removeOverhead: Double
+    /// Partitions smaller than this are merge candidates (`mergeBelowShareOfMean` × the mean size).
+    var mergeLimit: Double = 0
+    /// Partitions this small are never split.
+    var minimumSplitSize = Int.max
+
+    /// Whether a partition of `size` scanned by a share `frequency` of the queries would be split
+    /// (its balanced split estimate is below −τ).
+    func wouldSplit(size: Int, frequency: Double) -> Bool {
+        size > minimumSplitSize
+            && CostDeltas.splitEstimate(size: size, frequency: frequency, alpha: alpha, overhead: addOverhead, cost: cost)
+                < -tau
+    }
 }

@@ -1,13 +1,15 @@
 /// The recall calibrations of one index, per k, measured on first use and measured again once the
-/// index has changed enough (16 maintenance changes, or its size changed by more than 10 %),
-/// plus the calibration queries a user pinned.
+/// index has changed enough — splits plus merges amounting to a tenth of the partitions (at least
+/// 16), its size changed by more than 10 %, or a level added or removed — plus the calibration
+/// queries a user pinned.
 ///
 /// Thread safety: any thread; one mutex guards the table, and measuring happens outside it (two
 /// threads may measure at once; the later result wins, which is harmless).
 final class CalibrationCache: Sendable {
     private struct Entry {
         var calibration: RecallCalibration
-        var generation: Int
+        var changes: Int
+        var levels: Int
         var count: Int
     }
 
@@ -24,18 +26,27 @@ final class CalibrationCache: Sendable {
     }
 
     /// The calibration for `k`, measuring it with `measure` when missing or stale.
+    /// - Parameters:
+    ///   - changes: splits plus merges so far (it only grows).
+    ///   - levels: the index's level count.
+    ///   - partitions: base partitions now.
+    ///   - count: vectors stored now.
     func calibration(
-        k: Int, generation: Int, count: Int, measure: () -> RecallCalibration
+        k: Int, changes: Int, levels: Int, partitions: Int, count: Int, measure: () -> RecallCalibration
     ) -> RecallCalibration {
         let cached = entries.withLock { $0[k] }
         // Splits and merges shift the calibration only a little each; measuring again costs a
-        // brute-force pass over the index, so it waits for 16 structural changes or a 10 % change
-        // in size.
-        if let cached, generation - cached.generation < 16, abs(cached.count - count) * 10 <= max(1, cached.count) {
+        // brute-force pass over the index, so it waits for changes to a tenth of the partitions
+        // (at least 16) or a 10 % change in size.
+        if let cached, cached.levels == levels, changes - cached.changes < max(16, partitions / 10),
+            abs(cached.count - count) * 10 <= max(1, cached.count)
+        {
             return cached.calibration
         }
         let fresh = measure()
-        entries.withLock { $0[k] = Entry(calibration: fresh, generation: generation, count: count) }
+        entries.withLock {
+            $0[k] = Entry(calibration: fresh, changes: changes, levels: levels, count: count)
+        }
         return fresh
     }
 

@@ -36,14 +36,26 @@ struct PartitionProbabilities {
     /// The probability of each candidate for search radius `radius` (Euclidean).
     /// - Complexity: O(candidates).
     func probabilities(radius: Float) -> [Float] {
+        var result: [Float] = []
+        probabilities(radius: radius, into: &result)
+        return result
+    }
+
+    /// As ``probabilities(radius:)``, writing into `caps` (resized to the candidate count), so a
+    /// scan that recomputes often reuses one buffer.
+    func probabilities(radius: Float, into caps: inout [Float]) {
         let count = boundaryDistances.count
-        guard count > 1 else { return count == 1 ? [1] : [] }
-        if radius <= 1e-9 {
-            var result = [Float](repeating: 0, count: count)
-            result[0] = 1
-            return result
+        if caps.count != count { caps = [Float](repeating: 0, count: count) }
+        guard count > 1 else {
+            if count == 1 { caps[0] = 1 }
+            return
         }
-        var caps = [Float](repeating: 0, count: count)
+        caps[0] = 0
+        if radius <= 1e-9 {
+            for i in 1..<count { caps[i] = 0 }
+            caps[0] = 1
+            return
+        }
         var total: Float = 0
         var inside: Float = 1
         for i in 1..<count {
@@ -54,11 +66,10 @@ struct PartitionProbabilities {
         }
         guard total > 0 else {
             caps[0] = 1
-            return caps
+            return
         }
         let outside = 1 - inside
         for i in 1..<count { caps[i] = outside * caps[i] / total }
         caps[0] = inside
-        return caps
     }
 }

@@ -32,6 +32,19 @@ final class RecallCalibration: Sendable {
         return total / Double(traces.count)
     }
 
+    /// The number of partitions after which the sample queries stop at `threshold`, at the given
+    /// quantile (0...1) of the sample; 1 without a sample. Traces end once recall is 1, so this
+    /// undercounts rather than overcounts — what a batch wants for its first round.
+    /// - Complexity: O(samples × trace length + samples log samples).
+    func stopLength(threshold: Float, quantile: Double) -> Int {
+        guard !traces.isEmpty else { return 1 }
+        let lengths = traces.map { trace in
+            (trace.firstIndex { $0.estimate >= threshold }).map { $0 + 1 } ?? max(1, trace.count)
+        }.sorted()
+        let index = min(lengths.count - 1, max(0, Int(Double(lengths.count - 1) * quantile)))
+        return lengths[index]
+    }
+
     /// How to stop for a target: the mean recall as a function of the threshold is a step function
     /// (it jumps where many sample queries stop at once), so a single threshold can overshoot a
     /// target by a whole step. The plan mixes the two thresholds around the step — `high` (the
@@ -149,21 +162,34 @@ final class RecallCalibration: Sendable {
         queries: [Float], excluding own: [Int64], base: PartitionStore, k: Int, extra: Int, metric: DistanceMetric,
         threads: Int
     ) -> [Set<Int64>] {
-        let d = base.dimension
         let count = own.count
+        let d = base.dimension
+        // Every query against every partition: the batched kernel reads each partition once for
+        // all the queries. Its dot-product form of L2 rounds differently from the direct form (on
+        // data with large norms, such as raw pixels, enough to reorder near ties), so it only
+        // shortlists twice as many candidates, which are then ranked with the direct kernel.
+        let shortlist = 2 * (k + extra) + 8
+        let pids = base.partitions.keys.sorted()
+        var probes = [Int]()
+        probes.reserveCapacity(count * pids.count)
+        for _ in 0..<count { probes += pids }
+        let candidates = queries.withUnsafeBufferPointer { buffer in
+            BatchScan.run(
+                level: base, queries: buffer.baseAddress!, queryCount: count, probes: probes,
+                probesPerQuery: pids.count, k: shortlist, metric: metric.kernelMetric, threads: threads)
+        }
         let heaps = TopKBuffers(queryCount: count, k: k + extra)
-        let partitions = Array(base.partitions.values)
-        let shared = SendableBox((queries, partitions, heaps))
+        let shared = SendableBox((queries, candidates, heaps, base))
         Parallel.forEach(count: count, threads: threads) { _, q in
-            let (queries, partitions, heaps) = shared.value
-            let scratch = ScanScratch()
+            let (queries, candidates, heaps, base) = shared.value
             queries.withUnsafeBufferPointer { buffer in
-                for partition in partitions where partition.count > 0 {
-                    scratch.reserveDistances(partition.count)
+                for hit in candidates.sorted(query: q) {
+                    guard let row = base.vector(for: hit.id) else { continue }
+                    var distance: Float = 0
                     Kernels.distances(
-                        metric.kernelMetric, query: buffer.baseAddress! + q * d, rows: partition.vectors,
-                        count: partition.count, dimension: d, out: scratch.distances)
-                    heaps.push(query: q, candidates: scratch.distances, ids: partition.ids, count: partition.count)
+                        metric.kernelMetric, query: buffer.baseAddress! + q * d, rows: row, count: 1, dimension: d,
+                        out: &distance)
+                    heaps.push(query: q, distance: distance, id: hit.id)
                 }
             }
         }

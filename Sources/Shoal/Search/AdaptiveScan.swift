@@ -51,64 +51,20 @@ struct AdaptiveScan {
         trace: ((Float, TopKBuffers) -> Bool)? = nil
     ) -> Outcome {
         let base = levels[0]
-        let total = base.partitions.count
-        let heap = TopKBuffers(queryCount: 1, k: k)
         let scratch = ScanScratch()
-        var scanned = Set<Int>()
-        var candidateCount = min(total, initialCandidates)
-        let limit = min(maxPartitions, total)
-        var extra = 0
-        while true {
-            let geometry = candidateGeometry(query: query, count: candidateCount)
-            var radiusUsed = radius(heap, query: query)
-            var probabilities = geometry.model.probabilities(radius: radiusUsed)
-            var done = geometry.order.map(scanned.contains)
-            var estimate = scannedMass(probabilities, done)
-            while scanned.count < limit
-                && (AdaptiveScan.statistic(estimate: estimate, extra: extra) < threshold || scanned.isEmpty)
-            {
-                let saturated = estimate >= AdaptiveScan.saturation
-                // The nearest centroid's partition goes first (the radius is unknown until then);
-                // after that, the next by centroid distance, or the most probable unscanned one.
-                var best = done.firstIndex(of: false) ?? -1
-                if order == .probability && best > 0 {
-                    var bestProbability: Float = -1
-                    for position in 0..<done.count where !done[position] && probabilities[position] > bestProbability {
-                        best = position
-                        bestProbability = probabilities[position]
-                    }
-                }
-                guard best >= 0, let partition = base.partitions[geometry.order[best]] else { break }
-                QueryScan.scan([partition], query: query, metric: metric.kernelMetric, into: heap, scratch: scratch)
-                scanned.insert(geometry.order[best])
-                done[best] = true
-                let newRadius = radius(heap, query: query)
-                if abs(newRadius - radiusUsed) > recomputeThreshold * radiusUsed || radiusUsed.isInfinite {
-                    radiusUsed = newRadius
-                    probabilities = geometry.model.probabilities(radius: newRadius)
-                    estimate = scannedMass(probabilities, done)
-                } else {
-                    estimate += probabilities[best]
-                }
-                if saturated { extra += 1 }
-                if let trace, !trace(AdaptiveScan.statistic(estimate: estimate, extra: extra), heap) {
-                    return Outcome(heap: heap, scannedPartitions: Array(scanned))
-                }
-            }
-            let exhausted = !done.contains(false)
-            guard AdaptiveScan.statistic(estimate: estimate, extra: extra) < threshold, exhausted,
-                scanned.count < limit, candidateCount < total
-            else {
-                return Outcome(heap: heap, scannedPartitions: Array(scanned))
-            }
-            candidateCount = min(total, candidateCount * 2)
+        var cursor = AdaptiveCursor(scan: self, query: query, k: k, threshold: threshold, maxPartitions: maxPartitions)
+        while let (position, pid) = cursor.next(), let partition = base.partitions[pid] {
+            QueryScan.scan([partition], query: query, metric: metric.kernelMetric, into: cursor.heap, scratch: scratch)
+            let statistic = cursor.advance(position: position)
+            if let trace, !trace(statistic, cursor.heap) { break }
         }
+        return Outcome(heap: cursor.heap, scannedPartitions: cursor.scanned)
     }
 
     /// The geometry of the `count` nearest base partitions (by centroid). With two levels the
     /// centroids are the flat top partition, used in place; otherwise the level above is searched
     /// for them.
-    private func candidateGeometry(query: UnsafePointer<Float>, count: Int) -> CandidateGeometry {
+    func candidateGeometry(query: UnsafePointer<Float>, count: Int) -> CandidateGeometry {
         if levels.count == 2, let top = levels[1].partitions.values.first, count >= top.count {
             return CandidateGeometry(
                 query: query, rows: top.vectors, ids: top.ids, count: top.count, dimension: top.dimension,
@@ -121,14 +77,8 @@ struct AdaptiveScan {
             query: query, candidates: parent.sorted(query: 0).map { Int($0.id) }, centroids: levels[1])
     }
 
-    private func scannedMass(_ probabilities: [Float], _ done: [Bool]) -> Float {
-        var total: Float = 0
-        for i in 0..<done.count where done[i] { total += probabilities[i] }
-        return total
-    }
-
     /// The Euclidean radius of the ball holding the current k results (∞ while fewer than k).
-    private func radius(_ heap: TopKBuffers, query: UnsafePointer<Float>) -> Float {
+    func radius(_ heap: TopKBuffers, query: UnsafePointer<Float>) -> Float {
         let worst = heap.threshold(query: 0)
         guard worst.isFinite else { return .infinity }
         switch metric {
@@ -163,6 +113,16 @@ struct CandidateGeometry {
             guard let outBase = out.baseAddress, count > 0 else { return }
             Kernels.distances(.squaredL2, query: query, rows: rows, count: count, dimension: d, out: outBase)
         }
+        self.init(squaredDistances: distances, rows: rows, ids: ids, dimension: d, separations: table)
+    }
+
+    /// As above, with the query's squared Euclidean distances to the `distances.count` rows
+    /// already computed (a batch computes them for all its queries with one kernel call).
+    init(
+        squaredDistances distances: [Float], rows: UnsafePointer<Float>, ids: UnsafePointer<Int64>, dimension d: Int,
+        separations table: SeparationTable? = nil
+    ) {
+        let count = distances.count
         // Sort (distance, row) pairs packed in one integer: non-negative floats order like their bits.
         var keys = (0..<count).map { UInt64(max(0, distances[$0]).bitPattern) << 32 | UInt64($0) }
         keys.sort()

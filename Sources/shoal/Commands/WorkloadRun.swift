@@ -60,6 +60,15 @@ struct WorkloadRunCommand: ParsableCommand {
         help: "Folder caching the measured scan-cost table of maintenance (default: $SHOAL_CACHE_DIR, $XDG_CACHE_HOME/shoal or ~/.cache/shoal).")
     var costCache: String?
 
+    @Option(name: .customLong("split-share"), help: "Maintenance α: share of a partition's queries each half of a split is assumed to keep (default 0.9).")
+    var splitShare: Double?
+
+    @Option(name: .customLong("minimum-gain"), help: "Maintenance τ in nanoseconds per query: the least cost reduction an action must bring (default 100).")
+    var minimumGain: Double?
+
+    @Option(name: .customLong("actions-per-pass"), help: "Maintenance: the most splits plus merges one pass may commit (default 16).")
+    var actionsPerPass: Int?
+
     @Flag(help: "Print one JSON object (summary and every operation) on stdout, and nothing else.")
     var json = false
 
@@ -85,6 +94,10 @@ struct WorkloadRunCommand: ParsableCommand {
             maintenance: WorkloadMaintenance(rawValue: maintenance.rawValue) ?? .every, automaticInterval: maintenanceInterval,
             threads: threads, partitionCount: partitions, calibrationQueries: calibrationQueries, tolerance: tolerance)
         options.maintenanceConfiguration.costCacheDirectory = costCache
+        if let splitShare { options.maintenanceConfiguration.splitShare = splitShare }
+        if let minimumGain { options.maintenanceConfiguration.minimumGainNanoseconds = minimumGain }
+        if let actionsPerPass { options.maintenanceConfiguration.maximumActionsPerPass = actionsPerPass }
+        try options.maintenanceConfiguration.validate()
         let runner = try WorkloadRunner(runbook: book, base: baseVectors, queries: queryVectors, options: options)
         let result = try runner.run { Terminal.progress($0) }
         Terminal.progress("writing \(output)…")

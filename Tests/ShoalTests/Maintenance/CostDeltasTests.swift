@@ -27,10 +27,34 @@ import Testing
     }
 
     @Test func workedExampleRejectsTheLopsidedSplit() {
+        // The paper charges each child α·A: 60 − 120 + 0.05·(1050 + 250) = +5. Shoal charges a child
+        // its size share to the power log α / log ½ (here 1): 60 − 120 + 0.1·(0.9·1050 + 0.1·250) = +37.
         let verified = CostDeltas.splitVerified(
             size: 500, childSizes: (450, 50), frequency: 0.10, alpha: 0.5, overhead: 60, cost: lambda)
-        #expect(abs(verified - 5) < 1e-9)
+        #expect(abs(verified - 37) < 1e-9)
         #expect(!(verified < -4))
+    }
+
+    @Test func anAffineCostRejectsLopsidedSplitsButNotBalancedOnes() {
+        // λ(s) = 100 + 10 s: the paper's α·A-per-child check gives the same change for every division.
+        let affine: (Int) -> Double = { 100 + 10 * Double($0) }
+        let balanced = CostDeltas.splitVerified(
+            size: 1000, childSizes: (500, 500), frequency: 0.2, alpha: 0.9, overhead: 10, cost: affine)
+        let lopsided = CostDeltas.splitVerified(
+            size: 1000, childSizes: (990, 10), frequency: 0.2, alpha: 0.9, overhead: 10, cost: affine)
+        let estimate = CostDeltas.splitEstimate(size: 1000, frequency: 0.2, alpha: 0.9, overhead: 10, cost: affine)
+        #expect(abs(balanced - estimate) < 1e-9)
+        #expect(balanced < -100)
+        #expect(lopsided > -100)
+        #expect(lopsided > balanced)
+    }
+
+    @Test func childShareIsAlphaForHalfAndGrowsWithTheFraction() {
+        #expect(abs(CostDeltas.childShare(fraction: 0.5, alpha: 0.9) - 0.9) < 1e-12)
+        #expect(abs(CostDeltas.childShare(fraction: 0.5, alpha: 0.5) - 0.5) < 1e-12)
+        #expect(CostDeltas.childShare(fraction: 0, alpha: 0.9) == 0)
+        #expect(CostDeltas.childShare(fraction: 1, alpha: 0.9) == 1)
+        #expect(CostDeltas.childShare(fraction: 0.2, alpha: 0.9) < CostDeltas.childShare(fraction: 0.3, alpha: 0.9))
     }
 
     @Test func mergeChargesEachReceiverOnlyItsShare() {

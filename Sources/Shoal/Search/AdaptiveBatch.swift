@@ -1,0 +1,244 @@
+import ShoalKernels
+
+/// Recall-target search (APS) for a batch of queries, in rounds that use the batched distance
+/// kernel.
+///
+/// Scanning query by query reads each partition once per query with the one-query kernel. Here
+/// every query first gets its centroid distances from one batched kernel call; then, each round,
+/// every unfinished query names the next few partitions its scan would read
+/// (``AdaptiveCursor/upcoming(_:)``), the (query, partition) pairs are grouped by partition, and
+/// each partition is read once for all its queries with the register-tiled batch kernel. Each
+/// query then consumes its distances partition by partition through its cursor, exactly as the
+/// one-query scan would, and drops what is left of its round once the cursor stops or picks a
+/// different partition. So the stopping decisions (and the calibration that maps recall targets
+/// to thresholds) are those of ``AdaptiveScan``; the only cost of batching is the distances
+/// computed for partitions a query then does not need.
+///
+/// The first round reads `firstRound` partitions per query (a low quantile of the calibrated stop
+/// lengths); later rounds read `roundShare` of what the cursor predicts it still needs
+/// (``AdaptiveCursor/predictedRemaining()``, usually an overestimate), at least one.
+///
+/// Must run under the index's read lock, on an index with at least two levels.
+struct AdaptiveBatch {
+    let scan: AdaptiveScan
+    let k: Int
+    let maxPartitions: Int
+    let firstRound: Int
+    let threads: Int
+    /// Share of the predicted remaining partitions read in each round after the first.
+    static let roundShare = 0.5
+    /// Queries handled together (bounds the round buffers).
+    static let chunk = 256
+
+    /// Runs APS for `queryCount` queries (row-major), query `q` stopping at `thresholds[q]`.
+    /// - Returns: each query's finished cursor (its heap and scanned partitions).
+    /// - Complexity: as the one-query scan, plus the distances of partitions read but not needed.
+    func run(queries: UnsafePointer<Float>, queryCount: Int, thresholds: [Float]) -> [AdaptiveCursor] {
+        var cursors: [AdaptiveCursor] = []
+        cursors.reserveCapacity(queryCount)
+        var start = 0
+        while start < queryCount {
+            let n = min(AdaptiveBatch.chunk, queryCount - start)
+            cursors += runChunk(queries: queries + start * scan.levels[0].dimension, count: n,
+                thresholds: Array(thresholds[start..<(start + n)]))
+            start += n
+        }
+        return cursors
+    }
+
+    private func runChunk(queries: UnsafePointer<Float>, count: Int, thresholds: [Float]) -> [AdaptiveCursor] {
+        let d = scan.levels[0].dimension
+        let geometries = batchGeometry(queries: queries, count: count)
+        var cursors = (0..<count).map { q in
+            AdaptiveCursor(
+                scan: scan, query: queries + q * d, k: k, threshold: thresholds[q], maxPartitions: maxPartitions,
+                geometry: geometries?[q])
+        }
+        var wanted = [Int](repeating: max(1, firstRound), count: count)
+        var active = Array(0..<count)
+        let round = RoundBuffer()
+        let base = scan.levels[0]
+        while !active.isEmpty {
+            // Plan the round: the next partitions of every unfinished query, as flat pairs, query
+            // by query (`starts[i]` is where query `active[i]`'s pairs begin).
+            round.clear()
+            var stillActive: [Int] = []
+            var starts: [Int] = []
+            for q in active {
+                guard cursors[q].next() != nil else { continue }
+                stillActive.append(q)
+                starts.append(round.count)
+                cursors[q].forEachUpcoming(wanted[q]) { position, partition in
+                    round.add(query: q, position: position, partition: partition)
+                }
+            }
+            starts.append(round.count)
+            active = stillActive
+            guard !active.isEmpty else { break }
+            round.compute(queries: queries, level: base, metric: scan.metric.kernelMetric, threads: threads)
+            // Consume: each query reads its distances in order, through its cursor, and stops at
+            // the first pair its cursor no longer wants. Queries are independent: spread over threads.
+            cursors.withUnsafeMutableBufferPointer { cursorBuffer in
+                wanted.withUnsafeMutableBufferPointer { wantedBuffer in
+                    let shared = SendableBox((cursorBuffer, wantedBuffer, active, starts, round, base))
+                    Parallel.forEach(count: active.count, threads: threads) { _, slot in
+                        let (cursors, wanted, active, starts, round, base) = shared.value
+                        let q = active[slot]
+                        for pair in starts[slot]..<starts[slot + 1] {
+                            guard let next = cursors[q].next(), next.position == round.position[pair],
+                                let partition = base.partitions[round.partition[pair]]
+                            else { break }
+                            cursors[q].heap.push(
+                                query: 0, candidates: round.distances + round.offset[pair], ids: partition.ids,
+                                count: partition.count)
+                            cursors[q].advance(position: round.position[pair])
+                        }
+                        let predicted = Double(cursors[q].predictedRemaining()) * AdaptiveBatch.roundShare
+                        wanted[q] = max(1, Int(predicted.rounded(.up)))
+                    }
+                }
+            }
+        }
+        return cursors
+    }
+
+    /// Squared Euclidean distances of every query to every top-level centroid with one batched
+    /// kernel call, as candidate geometries; nil when the candidates come from a search of the
+    /// level above instead (three or more levels, or more centroids than the initial candidates).
+    private func batchGeometry(queries: UnsafePointer<Float>, count: Int) -> [CandidateGeometry]? {
+        guard scan.levels.count == 2, let top = scan.levels[1].partitions.values.first, top.count > 0,
+            top.count <= scan.initialCandidates
+        else { return nil }
+        let d = top.dimension
+        let rows = top.count
+        var distances = [Float](repeating: 0, count: count * rows)
+        var queryNorms = [Float](repeating: 0, count: count)
+        var rowNorms = [Float](repeating: 0, count: rows)
+        queryNorms.withUnsafeMutableBufferPointer { qn in
+            rowNorms.withUnsafeMutableBufferPointer { rn in
+                distances.withUnsafeMutableBufferPointer { out in
+                    Kernels.squaredNorms(rows: queries, count: count, dimension: d, out: qn.baseAddress!)
+                    Kernels.squaredNorms(rows: top.vectors, count: rows, dimension: d, out: rn.baseAddress!)
+                    Kernels.batchDistances(
+                        .squaredL2, queries: queries, queryNorms: qn.baseAddress!, queryCount: count, rows: top.vectors,
+                        rowNorms: rn.baseAddress!, rowCount: rows, dimension: d, out: out.baseAddress!, outStride: rows)
+                }
+            }
+        }
+        return (0..<count).map { q in
+            CandidateGeometry(
+                squaredDistances: Array(distances[(q * rows)..<((q + 1) * rows)]), rows: top.vectors, ids: top.ids,
+                dimension: d, separations: scan.separations)
+        }
+    }
+}
+
+/// The distances of one round: for every planned (query, partition) pair, the query's distances
+/// to all the partition's rows, grouped by partition so each partition is read once. The squared
+/// norms of a partition's rows (for the batched L2 form) are computed once per batch and kept
+/// across its rounds (the read lock keeps the partitions unchanged meanwhile).
+private final class RoundBuffer: @unchecked Sendable {
+    /// The planned pairs, query by query: query, position in its cursor, partition, and the
+    /// offset of its distances in ``distances``.
+    private(set) var query: [Int] = []
+    private(set) var position: [Int] = []
+    private(set) var partition: [Int] = []
+    private(set) var offset: [Int] = []
+    private(set) var distances = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+    private var capacity = 1
+    private var rowNorms: [Int: UnsafeMutablePointer<Float>] = [:]
+
+    var count: Int { query.count }
+
+    deinit {
+        distances.deallocate()
+        for pointer in rowNorms.values { pointer.deallocate() }
+    }
+
+    func clear() {
+        query.removeAll(keepingCapacity: true)
+        position.removeAll(keepingCapacity: true)
+        partition.removeAll(keepingCapacity: true)
+    }
+
+    func add(query q: Int, position p: Int, partition pid: Int) {
+        query.append(q)
+        position.append(p)
+        partition.append(pid)
+    }
+
+    /// Computes every planned pair. Groups (one per partition) are spread over `threads`; each
+    /// writes only its own region.
+    func compute(queries: UnsafePointer<Float>, level: PartitionStore, metric: KernelMetric, threads: Int) {
+        // Group the pairs by partition: sort pair indices by partition id.
+        let order = (0..<count).sorted { partition[$0] != partition[$1] ? partition[$0] < partition[$1] : $0 < $1 }
+        offset = [Int](repeating: 0, count: count)
+        var work: [Group] = []
+        var total = 0
+        var start = 0
+        while start < order.count {
+            let pid = partition[order[start]]
+            var end = start
+            while end < order.count && partition[order[end]] == pid { end += 1 }
+            if let stored = level.partitions[pid] {
+                let members = order[start..<end].map { query[$0] }
+                for (i, pair) in order[start..<end].enumerated() { offset[pair] = total + i * stored.count }
+                work.append(Group(partition: stored, queries: members, offset: total, norms: norms(pid, stored, members.count, metric)))
+                total += members.count * stored.count
+            }
+            start = end
+        }
+        if total > capacity {
+            distances.deallocate()
+            capacity = max(total, capacity * 2)
+            distances = .allocate(capacity: capacity)
+        }
+        let workers = max(1, min(threads, work.count))
+        let scratches = (0..<workers).map { _ in ScanScratch() }
+        let shared = SendableBox((work, scratches, queries, distances))
+        Parallel.forEach(count: work.count, threads: workers) { worker, item in
+            let (work, scratches, queries, distances) = shared.value
+            work[item].compute(queries: queries, metric: metric, scratch: scratches[worker], out: distances)
+        }
+    }
+
+    /// The cached squared norms of partition `pid`'s rows when the batched L2 form will use them.
+    private func norms(_ pid: Int, _ stored: Partition, _ members: Int, _ metric: KernelMetric) -> UnsafePointer<Float>? {
+        guard metric == .squaredL2, members > 1, stored.count > 0 else { return nil }
+        if let known = rowNorms[pid] { return UnsafePointer(known) }
+        let norms = UnsafeMutablePointer<Float>.allocate(capacity: stored.count)
+        Kernels.squaredNorms(rows: stored.vectors, count: stored.count, dimension: stored.dimension, out: norms)
+        rowNorms[pid] = norms
+        return UnsafePointer(norms)
+    }
+
+    /// One partition and the queries that read it this round.
+    private struct Group {
+        let partition: Partition
+        let queries: [Int]
+        let offset: Int
+        let norms: UnsafePointer<Float>?
+
+        func compute(queries all: UnsafePointer<Float>, metric: KernelMetric, scratch: ScanScratch, out: UnsafeMutablePointer<Float>) {
+            let d = partition.dimension
+            let rows = partition.count
+            guard rows > 0 else { return }
+            if queries.count == 1 {
+                Kernels.distances(
+                    metric, query: all + queries[0] * d, rows: partition.vectors, count: rows, dimension: d,
+                    out: out + offset)
+                return
+            }
+            scratch.reserveQueries(queries.count * d)
+            scratch.reserveNorms(queries.count)
+            for (i, q) in queries.enumerated() { (scratch.queries + i * d).update(from: all + q * d, count: d) }
+            if metric == .squaredL2 {
+                Kernels.squaredNorms(rows: scratch.queries, count: queries.count, dimension: d, out: scratch.norms)
+            }
+            Kernels.batchDistances(
+                metric, queries: scratch.queries, queryNorms: scratch.norms, queryCount: queries.count,
+                rows: partition.vectors, rowNorms: norms, rowCount: rows, dimension: d, out: out + offset,
+                outStride: rows)
+        }
+    }
+}
