@@ -15,6 +15,8 @@ import Testing
         configuration.maintenance.minimumGainNanoseconds = 0
         configuration.maintenance.splitShare = 0.5
         configuration.maintenance.minimumSplitSize = 8
+        // No merges (but of empty partitions), so the split hysteresis lets the small test partitions split.
+        configuration.maintenance.mergeBelowShareOfMean = 0
         let index = try VectorIndex.build(vectors: vectors, configuration: configuration)
         index.setScanCostModel(MaintenanceTests.affine)
         return (index, vectors)

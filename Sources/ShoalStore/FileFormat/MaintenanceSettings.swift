@@ -40,6 +40,7 @@ enum MaintenanceSettings {
         double("splitShare", \.splitShare),
         integer("minimumSplitSize", \.minimumSplitSize),
         double("mergeBelowShareOfMean", \.mergeBelowShareOfMean),
+        integer("maximumActionsPerPass", \.maximumActionsPerPass),
         integer("refinementRadius", \.refinementRadius),
         integer("refinementIterations", \.refinementIterations),
         integer("costK", \.costK),
@@ -57,6 +58,9 @@ enum MaintenanceSettings {
                 return true
             }),
     ]
+
+    /// The stored keys, in file order: every stored property of ``MaintenanceConfiguration``.
+    static var keys: [String] { fields.map(\.key) }
 
     /// The file's bytes.
     static func encoded(_ configuration: MaintenanceConfiguration) -> [UInt8] {

@@ -8,12 +8,23 @@ import Testing
         automaticInterval: 250, minimumGainNanoseconds: 12.5, splitShare: 0.7, minimumSplitSize: 64,
         mergeBelowShareOfMean: 0.25, refinementRadius: 7, refinementIterations: 3, costK: 20,
         costCacheDirectory: "/tmp/odd\\dir\nname", adjustsLevels: false)
+    private var allFieldsChanged: MaintenanceConfiguration {
+        var changed = settings
+        changed.maximumActionsPerPass = 3
+        return changed
+    }
 
     @Test func roundTripsEveryField() throws {
-        let decoded = try MaintenanceSettings.decode(MaintenanceSettings.encoded(settings), path: "M")
-        #expect(decoded == settings)
+        let decoded = try MaintenanceSettings.decode(MaintenanceSettings.encoded(allFieldsChanged), path: "M")
+        #expect(decoded == allFieldsChanged)
         let defaults = try MaintenanceSettings.decode(MaintenanceSettings.encoded(MaintenanceConfiguration()), path: "M")
         #expect(defaults == MaintenanceConfiguration())
+    }
+
+    /// A field added to MaintenanceConfiguration must be added to the file too.
+    @Test func everyPropertyIsStored() {
+        let properties = Mirror(reflecting: MaintenanceConfiguration()).children.compactMap(\.label)
+        #expect(Set(properties) == Set(MaintenanceSettings.keys))
     }
 
     @Test func everyFlippedByteIsRejected() {
