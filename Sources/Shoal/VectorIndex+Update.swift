@@ -13,6 +13,13 @@ extension VectorIndex {
     ///   all cores, under the shared lock) plus O(n × d) to copy; the exclusive lock is held for
     ///   O(n × d) (the appends), unless maintenance changed the partitions in between.
     public func add(vectors: [Float], ids: [Int64]) throws(ShoalError) {
+        try add(vectors: vectors, ids: ids, threads: nil)
+    }
+
+    /// ``add(vectors:ids:)`` with the nearest-centroid search on `threads` workers (`nil`: the
+    /// index's setting). ShoalStore applies durable writes on one thread at a lower priority, so
+    /// that searches get the processors first.
+    package func add(vectors: [Float], ids: [Int64], threads: Int?) throws(ShoalError) {
         let d = dimension
         let n = try vectors.withUnsafeBufferPointer { (buffer) throws(ShoalError) -> Int in
             try Validation.rows(buffer, dimension: d, what: "vectors")
@@ -27,7 +34,7 @@ extension VectorIndex {
         var placement: BatchPlacement
         (generation, placement) = try lock.withReadLock { () throws(ShoalError) -> (Int, BatchPlacement) in
             try rejectStored(ids)
-            let targets = nearestPartitions(of: stored, count: n, atLevel: 0)
+            let targets = nearestPartitions(of: stored, count: n, atLevel: 0, threads: threads)
             var placement = BatchPlacement(targets: targets, vectors: stored, ids: ids, dimension: d)
             placement.prepareGrowth(in: levels[0])
             return (structureGeneration, placement)
@@ -38,7 +45,7 @@ extension VectorIndex {
             // Centroids change only in maintenance, which bumps the generation; then (rarely) the
             // search is redone here, so a vector lands where a search under this lock would put it.
             if structureGeneration != generation || !placement.fits(base) {
-                let targets = nearestPartitions(of: stored, count: n, atLevel: 0)
+                let targets = nearestPartitions(of: stored, count: n, atLevel: 0, threads: threads)
                 placement = BatchPlacement(targets: targets, vectors: stored, ids: ids, dimension: d)
             }
             placement.append(to: base)

@@ -30,14 +30,15 @@ extension VectorIndex {
         insertCentroids(vector, ids: [id], intoLevel: level)
     }
 
-    /// The partition of `level` whose centroid is nearest to each row, found top-down.
-    func nearestPartitions(of vectors: [Float], count n: Int, atLevel level: Int) -> [Int] {
+    /// The partition of `level` whose centroid is nearest to each row, found top-down, on
+    /// `threads` workers (`nil`: the index's setting).
+    func nearestPartitions(of vectors: [Float], count n: Int, atLevel level: Int, threads: Int? = nil) -> [Int] {
         guard level < levels.count - 1 else {
             let only = levels[level].partitions.keys.first ?? 0
             return [Int](repeating: only, count: n)
         }
         let engine = LevelSearch(
-            levels: levels, metric: metric.kernelMetric, threads: threadCount(nil), upperLevelNprobe: nil)
+            levels: levels, metric: metric.kernelMetric, threads: threadCount(threads), upperLevelNprobe: nil)
         let heaps = vectors.withUnsafeBufferPointer { buffer in
             engine.search(
                 level: level + 1, queries: buffer.baseAddress!, queryCount: n, k: 1,

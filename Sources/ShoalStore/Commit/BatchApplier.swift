@@ -8,6 +8,8 @@ struct BatchApplier: Sendable {
     let index: VectorIndex
     /// Rows per `add` call (ids per `remove` call: 8 times as many, since a removal is O(1) per id).
     let chunk: Int
+    /// Workers for the nearest-centroid search of an add (`nil`: the index's setting).
+    var threads: Int? = nil
 
     /// Applies `group`; returns the LSN and error of a write the index refused (which validation
     /// should make impossible), after which nothing more of the group is applied. `longest` is
@@ -23,7 +25,7 @@ struct BatchApplier: Sendable {
                         let end = min(write.ids.count, start + chunk)
                         let vectors = Array(write.vectors[(start * d)..<(end * d)])
                         let clock = Stopwatch()
-                        try index.add(vectors: vectors, ids: Array(write.ids[start..<end]))
+                        try index.add(vectors: vectors, ids: Array(write.ids[start..<end]), threads: threads)
                         longest = max(longest, clock.seconds)
                         start = end
                     }

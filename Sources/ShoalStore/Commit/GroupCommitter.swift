@@ -40,15 +40,22 @@ final class GroupCommitter: @unchecked Sendable {
     private var disabled: StoreError?
     private var statistics = WriteStatistics()
     private var threads: [WorkerThread] = []
+    private let lowPriorityApply: Bool
 
     /// - Parameters:
     ///   - appliedLSN: the last LSN the index already holds (after recovery).
     ///   - applyChunk: rows per `VectorIndex.add` call, bounding how long one apply holds the
     ///     index's write lock (and so how long searches can wait).
-    init(index: VectorIndex, log: WriteAheadLog, appliedLSN: UInt64, applyChunk: Int, maxGroupBytes: Int) {
+    ///   - lowPriorityApply: the apply thread runs at a lower priority and searches for nearest
+    ///     centroids on itself alone (``OpenOptions/lowPriorityApply``).
+    init(
+        index: VectorIndex, log: WriteAheadLog, appliedLSN: UInt64, applyChunk: Int, maxGroupBytes: Int,
+        lowPriorityApply: Bool = false
+    ) {
         self.index = index
         self.log = log
-        applier = BatchApplier(index: index, chunk: applyChunk)
+        applier = BatchApplier(index: index, chunk: applyChunk, threads: lowPriorityApply ? 1 : nil)
+        self.lowPriorityApply = lowPriorityApply
         self.maxGroupBytes = maxGroupBytes
         applied = appliedLSN
         nextLSN = appliedLSN + 1
@@ -56,7 +63,7 @@ final class GroupCommitter: @unchecked Sendable {
 
     /// Starts the log and apply threads; `afterCommit` runs on the apply thread after every group.
     func start(afterCommit: @escaping @Sendable () -> Void) {
-        threads = [WorkerThread { [self] in runLog() }, WorkerThread { [self] in runApply(afterCommit: afterCommit) }]
+        threads = [WorkerThread { [self] in runLog() }, WorkerThread(background: lowPriorityApply) { [self] in runApply(afterCommit: afterCommit) }]
     }
 
     /// The last LSN applied to the index.

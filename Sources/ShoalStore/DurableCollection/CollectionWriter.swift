@@ -20,7 +20,7 @@ final class CollectionWriter: Sendable {
         self.log = log
         committer = GroupCommitter(
             index: index, log: log, appliedLSN: appliedLSN, applyChunk: options.applyChunkSize,
-            maxGroupBytes: options.maxGroupBytes)
+            maxGroupBytes: options.maxGroupBytes, lowPriorityApply: options.lowPriorityApply)
         checkpoints = CheckpointWriter(
             index: index, log: log, committer: committer, layout: layout, fileSystem: options.fileSystem,
             retainedSnapshots: options.retainedSnapshots, snapshots: snapshots)

@@ -53,9 +53,15 @@ public struct OpenOptions: Sendable {
     public var threads: Int?
     /// Whether background checkpoints run at a lower priority than the rest of the process
     /// (Linux: `SCHED_BATCH` and nice +5), so that searches and writes get the processor first.
-    /// Default `true`. (The thread that applies writes keeps its priority: it holds the index's
-    /// write lock while it works, and a descheduled lock holder would stall every search.)
+    /// Default `true`.
     public var lowPriorityCheckpoints: Bool
+    /// Whether the thread that applies durable writes to the index runs at a lower priority (Linux:
+    /// `SCHED_BATCH` and nice +5) and does its nearest-centroid searches on that one thread, so
+    /// that searches get the processors first while writes stream in. Default `true`. Its heavy
+    /// work runs under the index's shared lock; it holds the exclusive lock only to append (well
+    /// under a millisecond per ``applyChunkSize`` rows). `false` applies on every core at normal
+    /// priority: more write throughput on an otherwise idle machine, slower searches meanwhile.
+    public var lowPriorityApply: Bool
     /// How the index maintains its partitions (``MaintenanceConfiguration``: whether maintenance
     /// runs by itself, and its thresholds). `nil` (default) keeps the settings stored in the
     /// collection's `MAINTENANCE` file (written by `create`; the defaults when there is none). A
@@ -69,7 +75,7 @@ public struct OpenOptions: Sendable {
         mode: Mode = .readWrite, recovery: Recovery = .strict, checkpointAfterLogBytes: Int? = 256 << 20,
         segmentBytes: Int = 64 << 20, maxGroupBytes: Int = 64 << 20, applyChunkSize: Int = 256,
         retainedSnapshots: Int = 1, threads: Int? = nil, lowPriorityCheckpoints: Bool = true,
-        maintenance: MaintenanceConfiguration? = nil
+        lowPriorityApply: Bool = true, maintenance: MaintenanceConfiguration? = nil
     ) {
         self.mode = mode
         self.recovery = recovery
@@ -80,6 +86,7 @@ public struct OpenOptions: Sendable {
         self.retainedSnapshots = retainedSnapshots
         self.threads = threads
         self.lowPriorityCheckpoints = lowPriorityCheckpoints
+        self.lowPriorityApply = lowPriorityApply
         self.maintenance = maintenance
     }
 

@@ -17,6 +17,8 @@ struct LatencyBench {
     var rounds = 10
     /// Threads of the index (its adds); `nil`: every core.
     var indexThreads: Int?
+    /// `OpenOptions.lowPriorityApply`.
+    var lowPriorityApply = true
 
     func run() async throws {
         var random = Synthetic(seed: 8)
@@ -27,7 +29,7 @@ struct LatencyBench {
         defer { Timing.removeTree(path) }
         let collection = try DurableCollection.create(
             at: path, index: try VectorIndex.build(vectors: baseVectors, configuration: IndexConfiguration(dimension: dimension, seed: 1)),
-            options: OpenOptions(applyChunkSize: applyChunk, threads: indexThreads))
+            options: OpenOptions(applyChunkSize: applyChunk, threads: indexThreads, lowPriorityApply: lowPriorityApply))
         defer { collection.close() }
         let options = SearchOptions(k: 10, nprobe: nprobe, threads: 1)
         _ = try measure(collection, queryVectors, options, count: 300)
@@ -70,7 +72,7 @@ struct LatencyBench {
         let busyP99 = Timing.quantile(busy, 0.99)
         print(
             "latency: base \(base) × \(dimension), k 10, nprobe \(nprobe), \(queries) single queries per phase on 1 thread, "
-                + "\(rounds) alternating rounds; applyChunkSize \(applyChunk), index threads \(indexThreads.map(String.init) ?? "all"); writer \(rate == 0 ? "as fast as it can" : "\(rate) batches/s")")
+                + "\(rounds) alternating rounds; applyChunkSize \(applyChunk), index threads \(indexThreads.map(String.init) ?? "all"), low-priority apply \(lowPriorityApply); writer \(rate == 0 ? "as fast as it can" : "\(rate) batches/s")")
         print("  idle:              p50 \(Timing.format(Timing.quantile(idle, 0.5) * 1000)) ms, p99 \(Timing.format(idleP99 * 1000)) ms, max \(Timing.format((idle.max() ?? 0) * 1000)) ms")
         print(
             "  during inserts:    p50 \(Timing.format(Timing.quantile(busy, 0.5) * 1000)) ms, p99 \(Timing.format(busyP99 * 1000)) ms, "

@@ -13,6 +13,8 @@ struct ThroughputBench {
     var writers = 4
     var applyChunk = 256
     var rounds = 5
+    /// `OpenOptions.lowPriorityApply`.
+    var lowPriorityApply = true
 
     func run() async throws {
         var random = Synthetic(seed: 7)
@@ -21,14 +23,14 @@ struct ThroughputBench {
         let configuration = IndexConfiguration(dimension: dimension, seed: 1)
         print(
             "throughput: base \(base) × \(dimension) (built, \(IndexConfiguration.defaultPartitionCount(for: base)) partitions), "
-                + "then \(batches) batches of \(batch) in \(rounds) alternating rounds; applyChunkSize \(applyChunk)")
+                + "then \(batches) batches of \(batch) in \(rounds) alternating rounds; applyChunkSize \(applyChunk), low-priority apply \(lowPriorityApply)")
         let ids: @Sendable (Int) -> [Int64] = { [base, batch] b in (0..<batch).map { Int64(base + b * batch + $0) } }
         let path = Timing.temporaryPath("throughput")
         defer {
             Timing.removeTree(path + "-1")
             Timing.removeTree(path + "-2")
         }
-        let options = OpenOptions(applyChunkSize: applyChunk)
+        let options = OpenOptions(applyChunkSize: applyChunk, lowPriorityApply: lowPriorityApply)
         let memory = try VectorIndex.build(vectors: baseVectors, configuration: configuration)
         let sequential = try DurableCollection.create(
             at: path + "-1", index: try VectorIndex.build(vectors: baseVectors, configuration: configuration), options: options)

@@ -1,7 +1,9 @@
 // durability-bench: measurements for docs/durability.md. See Benchmarks/durability/run.sh.
 //
 //   durability-bench throughput [--base N] [--writers W]
-//   durability-bench latency [--base N] [--apply-chunk C] [--queries Q]
+//   durability-bench latency [--base N] [--apply-chunk C] [--queries Q] [--rate R] [--index-threads T]
+//                            [--low-priority-apply 0|1]
+//   (throughput also takes --low-priority-apply 0|1; default 1, as OpenOptions)
 //   durability-bench replay [--base N] [--count N]
 //   durability-bench make DIR [--count N]      build a large collection
 //   durability-bench append DIR [--count N]    log inserts without a checkpoint
@@ -22,10 +24,12 @@ let directory = arguments.count > 1 && !arguments[1].hasPrefix("--") ? arguments
 do {
     switch mode {
     case "throughput":
-        try await ThroughputBench(base: option("--base", 100_000), batches: option("--batches", 100), writers: option("--writers", 4), applyChunk: option("--apply-chunk", 256)).run()
+        try await ThroughputBench(base: option("--base", 100_000), batches: option("--batches", 100), writers: option("--writers", 4), applyChunk: option("--apply-chunk", 256),
+            lowPriorityApply: option("--low-priority-apply", 1) != 0).run()
     case "latency":
         try await LatencyBench(base: option("--base", 100_000), queries: option("--queries", 3000), applyChunk: option("--apply-chunk", 256), rate: option("--rate", 0),
-            indexThreads: option("--index-threads", 0) == 0 ? nil : option("--index-threads", 0)).run()
+            indexThreads: option("--index-threads", 0) == 0 ? nil : option("--index-threads", 0),
+            lowPriorityApply: option("--low-priority-apply", 1) != 0).run()
     case "replay":
         try RecoveryBench().replay(base: option("--base", 10_000), count: option("--count", 100_000))
     case "make":
