@@ -26,7 +26,9 @@ public final class VectorIndex: @unchecked Sendable {
     let lock = ReadWriteLock()
     /// Guarded by `lock`.
     var levels: [PartitionStore]
-    /// Bumped (under the write lock) whenever partitions are split, merged or refined.
+    /// Bumped (under the write lock) by every committed maintenance action that changes centroids
+    /// or partitions (split, merge, refinement, level change). Work prepared under the shared lock
+    /// (an add's placement, a maintenance action) is redone or dropped if it changed meanwhile.
     var structureGeneration = 0
     /// Which partitions recent queries scanned (its own lock).
     let tracker: AccessTracker
