@@ -39,7 +39,7 @@ extension VectorIndex {
             placement.prepareGrowth(in: levels[0])
             return (structureGeneration, placement)
         }
-        try lock.withWriteLock { () throws(ShoalError) in
+        let due = try lock.withWriteLock { () throws(ShoalError) -> Bool in
             try rejectStored(ids)
             let base = levels[0]
             // Centroids change only in maintenance, which bumps the generation; then (rarely) the
@@ -50,9 +50,11 @@ extension VectorIndex {
             }
             placement.append(to: base)
             operationsSinceMaintenance += 1
-            maintainIfDueLocked()
+            return maintenanceIsDueLocked()
         }
         debugCheckInvariants()
+        // Automatic maintenance runs after the lock is released (it takes the lock per action).
+        if due { maintainIfDue() }
     }
 
     /// Throws if any of `ids` is already stored. Must hold the lock (either kind).
@@ -72,7 +74,7 @@ extension VectorIndex {
         for id in ids where !seen.insert(id).inserted {
             throw ShoalError(.duplicateID, "id \(id) is listed twice; list each id to remove once")
         }
-        try lock.withWriteLock { () throws(ShoalError) in
+        let due = try lock.withWriteLock { () throws(ShoalError) -> Bool in
             let base = levels[0]
             let unknown = ids.filter { !base.contains($0) }
             guard unknown.isEmpty else {
@@ -83,9 +85,10 @@ extension VectorIndex {
             }
             for id in ids { base.remove(id: id) }
             operationsSinceMaintenance += 1
-            maintainIfDueLocked()
+            return maintenanceIsDueLocked()
         }
         debugCheckInvariants()
+        if due { maintainIfDue() }
     }
 
     /// The stored vectors of `ids`, row-major (`ids.count * dimension` floats). Under cosine they

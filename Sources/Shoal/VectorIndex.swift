@@ -17,14 +17,18 @@ import Synchronization
 /// Thread safety: every method may be called from any thread. Searches run concurrently with one
 /// another; `add` and `remove` take an exclusive lock, so they wait for running searches and
 /// searches wait for them. `add` finds the partitions of its vectors under the shared lock and
-/// holds the exclusive lock only to append them (and for automatic maintenance, when due).
+/// holds the exclusive lock only to append them. Maintenance computes under the shared lock and
+/// takes the exclusive lock once per action (a merge, a split, a refinement, the level check), for
+/// O(rows moved × d); automatic maintenance runs after `add`/`remove`/`search` released the lock.
 public final class VectorIndex: @unchecked Sendable {
     /// The configuration the index was built with.
     public let configuration: IndexConfiguration
     let lock = ReadWriteLock()
     /// Guarded by `lock`.
     var levels: [PartitionStore]
-    /// Bumped (under the write lock) whenever partitions are split, merged or refined.
+    /// Bumped (under the write lock) by every committed maintenance action that changes centroids
+    /// or partitions (split, merge, refinement, level change). Work prepared under the shared lock
+    /// (an add's placement, a maintenance action) is redone or dropped if it changed meanwhile.
     var structureGeneration = 0
     /// Which partitions recent queries scanned (its own lock).
     let tracker: AccessTracker
@@ -34,6 +38,9 @@ public final class VectorIndex: @unchecked Sendable {
     let separations = Locked<SeparationTable?>(nil)
     /// The λ model used by maintenance (measured on first use).
     let costModel = Locked<(any ScanCostModel)?>(nil)
+    /// Held for a whole maintenance pass, so passes never interleave. Taken before `lock`, never
+    /// while holding it (a pass takes `lock` many times, briefly).
+    let maintenancePass = Locked<Void>(())
     /// Guarded by `lock`: maintenance totals, and what triggers automatic maintenance.
     var statistics = MaintenanceStatistics()
     var operationsSinceMaintenance = 0

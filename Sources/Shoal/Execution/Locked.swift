@@ -35,4 +35,12 @@ final class Locked<Value>: @unchecked Sendable {
         defer { pthread_mutex_unlock(handle) }
         return try body(&value)
     }
+
+    /// Runs `body` with exclusive access to the value if no other thread holds the lock; returns
+    /// `nil` without waiting otherwise. - Complexity: O(1) plus `body`.
+    func withLockIfAvailable<T, E: Error>(_ body: (inout Value) throws(E) -> T) throws(E) -> T? {
+        guard pthread_mutex_trylock(handle) == 0 else { return nil }
+        defer { pthread_mutex_unlock(handle) }
+        return try body(&value)
+    }
 }

@@ -1,7 +1,11 @@
 /// What one maintenance pass did, and how long it took (reported apart from search and update time).
 public struct MaintenanceReport: Sendable, Equatable {
-    /// Wall-clock seconds the pass took (it holds the index's write lock meanwhile).
+    /// Wall-clock seconds the pass took. Searches run during most of it: it holds the index's
+    /// write lock only briefly, once per action (see ``longestWriteLockSeconds``).
     public var seconds: Double = 0
+    /// The longest single hold of the index's write lock during the pass, in seconds: the longest
+    /// a search could have waited for this pass.
+    public var longestWriteLockSeconds: Double = 0
     /// Partitions split in two (verified and committed).
     public var splits = 0
     /// Splits estimated to pay that the verification with the actual child sizes rejected.
@@ -33,6 +37,8 @@ public struct MaintenanceStatistics: Sendable, Equatable {
     public var passes = 0
     /// Seconds spent in maintenance, in total.
     public var seconds: Double = 0
+    /// The longest single write-lock hold of any pass (``MaintenanceReport/longestWriteLockSeconds``).
+    public var longestWriteLockSeconds: Double = 0
     public var splits = 0
     public var rejectedSplits = 0
     public var merges = 0
@@ -45,6 +51,7 @@ public struct MaintenanceStatistics: Sendable, Equatable {
     mutating func add(_ report: MaintenanceReport) {
         passes += 1
         seconds += report.seconds
+        longestWriteLockSeconds = max(longestWriteLockSeconds, report.longestWriteLockSeconds)
         splits += report.splits
         rejectedSplits += report.rejectedSplits
         merges += report.merges

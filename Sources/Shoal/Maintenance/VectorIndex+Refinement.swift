@@ -1,13 +1,46 @@
 import ShoalKernels
 
+/// A local k-means computed under the shared lock from a snapshot of a set of partitions.
+struct PreparedRefinement {
+    /// The partitions of the set, ascending; positions in it number the groups.
+    let set: [Int]
+    /// The snapshot: ids, rows (row-major), the group each row was in and the one it goes to.
+    let ids: [Int64]
+    let vectors: [Float]
+    let origin: [Int32]
+    let assignments: [Int32]
+    /// The new centroid of each group (set.count × d floats).
+    let centroids: [Float]
+    /// `structureGeneration` when the snapshot was taken; nothing is applied if it has changed.
+    let generation: Int
+}
+
 extension VectorIndex {
-    /// Local k-means after splits: the new children and the `radius` partitions nearest to each
+    /// Local k-means after a split: the new children and the `radius` partitions nearest to each
     /// form a set whose vectors are reassigned to the nearest centroid within the set, for
     /// `iterations` rounds (centroids recomputed as means between rounds; an emptied partition keeps
-    /// its centroid). Partition ids stay; only memberships and centroids change. Holds the write lock.
-    /// - Complexity: O(iterations × vectors in the set × set size × d).
+    /// its centroid). Partition ids stay; only memberships and centroids change.
+    ///
+    /// Locking: must not hold the lock. The k-means runs under the shared lock on a snapshot; the
+    /// exclusive lock is held only to apply the moves (``commitRefinement(_:)``).
+    /// - Complexity: O(iterations × vectors in the set × set size × d) under the shared lock,
+    ///   O(moved × d + set size × centroid insert) under the exclusive one.
     func refine(around children: [Int], radius: Int, iterations: Int, report: inout MaintenanceReport) {
-        guard radius > 0, levels.count > 1, !children.isEmpty else { return }
+        guard radius > 0, !children.isEmpty else { return }
+        let prepared = lock.withReadLock {
+            prepareRefinement(around: children, radius: radius, iterations: iterations)
+        }
+        guard let prepared else { return }
+        report.refinedPartitions += prepared.set.count
+        guard zip(prepared.assignments, prepared.origin).contains(where: { $0 != $1 }) else { return }
+        let moved = withMaintenanceWriteLock(&report) { _ in commitRefinement(prepared) }
+        report.refinementMoves += moved
+    }
+
+    /// The k-means of ``refine(around:radius:iterations:report:)`` on a snapshot. Must hold the
+    /// lock (the shared one suffices).
+    func prepareRefinement(around children: [Int], radius: Int, iterations: Int) -> PreparedRefinement? {
+        guard levels.count > 1 else { return nil }
         let base = levels[0]
         let d = dimension
         var members = Set<Int>()
@@ -18,7 +51,7 @@ extension VectorIndex {
             members.formUnion(near.filter { base.partitions[$0] != nil })
         }
         let set = members.sorted()
-        guard set.count > 1 else { return }
+        guard set.count > 1 else { return nil }
         var centroids: [Float] = []
         for pid in set { centroids += centroid(of: pid, inLevel: 1) ?? [Float](repeating: 0, count: d) }
         var vectors: [Float] = []
@@ -32,7 +65,7 @@ extension VectorIndex {
             origin += Array(repeating: Int32(position), count: i.count)
         }
         let n = ids.count
-        guard n > 0 else { return }
+        guard n > 0 else { return nil }
         var assignments = origin
         for round in 0..<iterations {
             if round > 0 { recomputeCentroids(&centroids, vectors: vectors, assignments: assignments, groups: set.count) }
@@ -47,23 +80,47 @@ extension VectorIndex {
                 }
             }
         }
-        let moved = zip(assignments, origin).filter { $0 != $1 }.count
-        report.refinedPartitions += set.count
-        report.refinementMoves += moved
-        guard moved > 0 else { return }
         recomputeCentroids(&centroids, vectors: vectors, assignments: assignments, groups: set.count)
-        let grouping = Grouping(assignments: assignments, groupCount: set.count)
-        // Empty every partition of the set first: a vector may move into a partition that has not
-        // been emptied yet, and removing by id afterwards would then take it from its new place.
-        for pid in set {
-            guard let partition = base.partitions[pid] else { continue }
-            for slot in stride(from: partition.count - 1, through: 0, by: -1) { base.remove(id: partition.ids[slot]) }
+        return PreparedRefinement(
+            set: set, ids: ids, vectors: vectors, origin: origin, assignments: assignments, centroids: centroids,
+            generation: structureGeneration)
+    }
+
+    /// Applies a prepared refinement to the partitions as they are now: a row moves only if it is
+    /// still stored, unchanged, in the partition the snapshot saw it in (rows removed since are
+    /// skipped, rows added since stay put). Then every partition of the set gets its new centroid.
+    /// Returns the rows moved; bumps `structureGeneration` when any moved. Must hold the write lock.
+    /// - Complexity: O(moved × d) plus one centroid insert per partition of the set.
+    func commitRefinement(_ prepared: PreparedRefinement) -> Int {
+        guard prepared.generation == structureGeneration else { return 0 }
+        let base = levels[0]
+        let d = dimension
+        let set = prepared.set
+        var moving = [[Int]](repeating: [], count: set.count)
+        for i in prepared.ids.indices where prepared.assignments[i] != prepared.origin[i] {
+            let id = prepared.ids[i]
+            guard let location = base.locations[id], Int(location.partition) == set[Int(prepared.origin[i])],
+                base.partitions[set[Int(prepared.assignments[i])]] != nil, let row = base.vector(for: id),
+                UnsafeBufferPointer(start: row, count: d).elementsEqual(prepared.vectors[(i * d)..<((i + 1) * d)])
+            else { continue }
+            moving[Int(prepared.assignments[i])].append(i)
+        }
+        let moved = moving.reduce(0) { $0 + $1.count }
+        guard moved > 0 else { return 0 }
+        // Remove every moving row first: removing by id after appending could take a row from its
+        // new place.
+        for rows in moving { for i in rows { base.remove(id: prepared.ids[i]) } }
+        for (position, rows) in moving.enumerated() where !rows.isEmpty {
+            var groupVectors: [Float] = []
+            groupVectors.reserveCapacity(rows.count * d)
+            for i in rows { groupVectors += prepared.vectors[(i * d)..<((i + 1) * d)] }
+            LevelBuilder.append(groupVectors, rows.map { prepared.ids[$0] }, to: set[position], in: base)
         }
         for (position, pid) in set.enumerated() where base.partitions[pid] != nil {
-            let (groupVectors, groupIDs) = grouping.gather(position, vectors: vectors, ids: ids, dimension: d)
-            LevelBuilder.append(groupVectors, groupIDs, to: pid, in: base)
-            replaceCentroid(Array(centroids[(position * d)..<((position + 1) * d)]), id: Int64(pid), inLevel: 1)
+            replaceCentroid(Array(prepared.centroids[(position * d)..<((position + 1) * d)]), id: Int64(pid), inLevel: 1)
         }
+        structureGeneration += 1
+        return moved
     }
 
     /// Means of each group's vectors (normalised for inner product and cosine); an empty group

@@ -1,42 +1,65 @@
 import ShoalKernels
 
+/// A split computed under the shared lock: 2-means centroids trained on a snapshot of a partition.
+struct PreparedSplit {
+    let partition: Int
+    let frequency: Double
+    /// The two centroids, row-major (2 × d floats).
+    let centroids: [Float]
+    /// `structureGeneration` when they were trained; the split is dropped if it has changed.
+    let generation: Int
+}
+
 extension VectorIndex {
-    /// Splits base partition `pid` in two with 2-means if the verified cost change is below −τ and
-    /// neither child would be a merge candidate (below `mergeLimit`); returns the children's ids, or nil when rejected (nothing changes then). Holds the write lock.
-    /// - Complexity: O(5 × size × d) for the 2-means plus O(size × d) to move the vectors.
-    func trySplit(_ pid: Int, frequency: Double, plan: MaintenancePlan, report: inout MaintenanceReport) -> [Int]? {
+    /// Trains the 2-means split of base partition `pid` if it exists and its balanced split estimate
+    /// is below −τ (`plan.wouldSplit`). Must hold the lock (the shared one suffices).
+    /// - Complexity: O(5 × size × d).
+    func prepareSplit(_ pid: Int, frequency: Double, plan: MaintenancePlan) -> PreparedSplit? {
+        guard let partition = levels[0].partitions[pid], partition.count >= 4,
+            plan.wouldSplit(size: partition.count, frequency: frequency)
+        else { return nil }
+        let centroids = KMeans.train(
+            points: partition.vectors, count: partition.count, dimension: dimension,
+            parameters: .init(
+                clusters: 2, iterations: 5, maxPointsPerCentroid: 1 << 20, spherical: metric != .l2,
+                seed: configuration.seed &+ UInt64(pid), threads: 1))
+        return PreparedSplit(partition: pid, frequency: frequency, centroids: centroids, generation: structureGeneration)
+    }
+
+    /// Commits a prepared split against the partition as it is now (rows may have come and gone
+    /// since): re-checks the estimate, assigns the current rows to the two trained centroids,
+    /// verifies the cost change with the actual child sizes (below −τ, and neither child a merge
+    /// candidate, which would undo the split later), and replaces the partition by the two
+    /// children. Returns the children's ids, or nil when rejected (nothing changes then). Bumps
+    /// `structureGeneration` when it splits. Must hold the write lock.
+    /// - Complexity: O(2 × size × d) to assign plus O(size × d) to move the vectors.
+    func commitSplit(_ prepared: PreparedSplit, plan: MaintenancePlan, report: inout MaintenanceReport) -> [Int]? {
         let base = levels[0]
-        guard let partition = base.partitions[pid], partition.count >= 4 else { return nil }
+        let pid = prepared.partition
+        guard prepared.generation == structureGeneration, let partition = base.partitions[pid], partition.count >= 4,
+            plan.wouldSplit(size: partition.count, frequency: prepared.frequency)
+        else { return nil }
         let d = dimension
-        let (vectors, ids) = contents(of: partition)
-        let n = ids.count
-        let centroids = vectors.withUnsafeBufferPointer { points in
-            KMeans.train(
-                points: points.baseAddress!, count: n, dimension: d,
-                parameters: .init(
-                    clusters: 2, iterations: 5, maxPointsPerCentroid: 1 << 20, spherical: metric != .l2,
-                    seed: configuration.seed &+ UInt64(pid), threads: 1))
-        }
+        let n = partition.count
         var assignments = [Int32](repeating: 0, count: n)
-        vectors.withUnsafeBufferPointer { v in
-            centroids.withUnsafeBufferPointer { c in
-                assignments.withUnsafeMutableBufferPointer { a in
-                    NearestCentroids.search(
-                        points: v.baseAddress!, count: n, centroids: c.baseAddress!, centroidCount: 2, dimension: d,
-                        metric: metric.kernelMetric, m: 1, threads: 1, positions: a.baseAddress!, scores: nil)
-                }
+        prepared.centroids.withUnsafeBufferPointer { c in
+            assignments.withUnsafeMutableBufferPointer { a in
+                NearestCentroids.search(
+                    points: partition.vectors, count: n, centroids: c.baseAddress!, centroidCount: 2, dimension: d,
+                    metric: metric.kernelMetric, m: 1, threads: 1, positions: a.baseAddress!, scores: nil)
             }
         }
         let grouping = Grouping(assignments: assignments, groupCount: 2)
         let sizes = (grouping.count(of: 0), grouping.count(of: 1))
         let delta = CostDeltas.splitVerified(
-            size: n, childSizes: sizes, frequency: frequency, alpha: plan.alpha, overhead: plan.addOverhead,
+            size: n, childSizes: sizes, frequency: prepared.frequency, alpha: plan.alpha, overhead: plan.addOverhead,
             cost: plan.cost)
         // Hysteresis: a child that would itself be a merge candidate would undo the split later.
         guard sizes.0 > 0, sizes.1 > 0, delta < -plan.tau, Double(min(sizes.0, sizes.1)) >= plan.mergeLimit else {
             report.rejectedSplits += 1
             return nil
         }
+        let (vectors, ids) = contents(of: partition)
         base.removePartition(pid)
         levels[1].remove(id: Int64(pid))
         var children: [Int] = []
@@ -44,10 +67,12 @@ extension VectorIndex {
             let (groupVectors, groupIDs) = grouping.gather(group, vectors: vectors, ids: ids, dimension: d)
             let child = base.createPartition(capacity: groupIDs.count)
             LevelBuilder.append(groupVectors, groupIDs, to: child, in: base)
-            insertCentroids(Array(centroids[(group * d)..<((group + 1) * d)]), ids: [Int64(child)], intoLevel: 1)
+            insertCentroids(
+                Array(prepared.centroids[(group * d)..<((group + 1) * d)]), ids: [Int64(child)], intoLevel: 1)
             children.append(child)
         }
         tracker.inherit(from: pid, to: children, share: plan.alpha)
+        structureGeneration += 1
         report.splits += 1
         return children
     }

@@ -64,7 +64,10 @@ public enum WorkloadReport {
             ("calibration_s", JSONText.number(s.calibrationSeconds, decimals: 6)),
             ("initial_partitions", "\(s.initialPartitions)"), ("final_partitions", "\(s.finalPartitions)"),
             ("final_count", "\(s.finalCount)"), ("maintenance_passes", "\(s.maintenancePasses)"), ("splits", "\(s.splits)"),
-            ("merges", "\(s.merges)"), ("final_ids_match", s.finalIDsMatch ? "true" : "false"),
+            ("merges", "\(s.merges)"),
+            ("longest_maintenance_ms", JSONText.number(s.longestMaintenanceSeconds * 1000, decimals: 3)),
+            ("longest_maintenance_write_lock_ms", JSONText.number(s.longestMaintenanceWriteLockSeconds * 1000, decimals: 3)),
+            ("final_ids_match", s.finalIDsMatch ? "true" : "false"),
             ("runbook_operations", "\(runbook.operations.count)"),
         ]
         if includeOperations {
@@ -108,6 +111,9 @@ public enum WorkloadReport {
         lines.append(
             "partitions: \(s.initialPartitions) → \(s.finalPartitions) (\(s.maintenancePasses) maintenance passes, \(s.splits) splits, \(s.merges) merges); "
                 + "\(s.finalCount) vectors stored; stored ids \(s.finalIDsMatch ? "equal" : "DIFFER FROM") the runbook's final resident set")
+        lines.append(
+            "longest maintenance of one operation \(fixed(s.longestMaintenanceSeconds * 1000, 1)) ms; "
+                + "longest write-lock hold of a pass \(fixed(s.longestMaintenanceWriteLockSeconds * 1000, 1)) ms")
         return lines.joined(separator: "\n")
     }
 

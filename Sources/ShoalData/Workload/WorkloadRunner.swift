@@ -136,6 +136,10 @@ public struct WorkloadSummary: Sendable, Equatable {
     public var merges: Int
     /// Whether the ids stored after the replay equal the runbook's final resident set.
     public var finalIDsMatch: Bool
+    /// The longest maintenance of one operation, and the longest single write-lock hold of any
+    /// maintenance pass (what a search could have waited for), in seconds.
+    public var longestMaintenanceSeconds: Double = 0
+    public var longestMaintenanceWriteLockSeconds: Double = 0
 }
 
 /// A finished replay.
@@ -371,6 +375,8 @@ public struct WorkloadRunner: Sendable {
             lastTenthMedianQueryMs: median(last),
             buildSeconds: buildSeconds, calibrationSeconds: calibrationSeconds, initialPartitions: initialPartitions,
             finalPartitions: index.partitionCount, finalCount: index.count, maintenancePasses: statistics.passes,
-            splits: statistics.splits, merges: statistics.merges, finalIDsMatch: stored == runbook.finalResidentIDs)
+            splits: statistics.splits, merges: statistics.merges, finalIDsMatch: stored == runbook.finalResidentIDs,
+            longestMaintenanceSeconds: (results.map(\.maintenanceMs).max() ?? 0) / 1000,
+            longestMaintenanceWriteLockSeconds: statistics.longestWriteLockSeconds)
     }
 }
