@@ -22,6 +22,7 @@ let package = Package(
             dependencies: [
                 "CReference",
                 .product(name: "ShoalKernels", package: "Shoal"),
+                .product(name: "Shoal", package: "Shoal"),  // SeededGenerator
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),

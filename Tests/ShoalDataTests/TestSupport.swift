@@ -1,23 +1,7 @@
 import Foundation
 import ShoalData
+import ShoalTestSupport
 import Testing
-
-/// SplitMix64: a tiny, fast, seeded generator so that every "random" test is reproducible.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// A fresh directory under the system temporary directory, removed by `remove()`.
 struct TemporaryDirectory {
@@ -109,9 +93,9 @@ func expectDataFileError<Result>(
 
 /// A random `rows × columns` matrix from a seeded generator.
 func randomMatrix<Element>(
-    rows: Int, columns: Int, seed: UInt64, _ make: (inout SplitMix64) -> Element
+    rows: Int, columns: Int, seed: UInt64, _ make: (inout SeededRandom) -> Element
 ) -> Matrix<Element> {
-    var generator = SplitMix64(seed: seed)
+    var generator = SeededRandom(seed: seed)
     var values: [Element] = []
     values.reserveCapacity(rows * columns)
     for _ in 0 ..< rows * columns {

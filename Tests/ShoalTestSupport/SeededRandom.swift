@@ -1,18 +1,15 @@
-/// A repeatable random number generator for tests (SplitMix64).
+import Shoal
+
+/// A repeatable random number generator for tests (Shoal's SplitMix64 `SeededGenerator`), with
+/// helpers for Gaussian and clustered rows.
 public struct SeededRandom: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+    private var generator: SeededGenerator
 
     /// Makes a generator; the same seed gives the same sequence.
-    public init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { generator = SeededGenerator(seed: seed) }
 
     /// The next 64 random bits.
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    public mutating func next() -> UInt64 { generator.next() }
 
     /// A standard normal sample (Box–Muller).
     public mutating func normal() -> Float {

@@ -1,10 +1,15 @@
-/// A small, fast, seeded random number generator (SplitMix64), so builds are reproducible.
-struct SeededGenerator: RandomNumberGenerator {
+/// A small, fast, seeded random number generator (SplitMix64): the one every seeded Shoal
+/// operation uses (k-means, the workload generator's seeding), and that tests and benchmarks use
+/// for reproducible data. `next()` gives the same sequence for a seed on every platform and Swift
+/// release (the standard library's `random(in:using:)` on top of it may not).
+public struct SeededGenerator: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    /// Makes a generator; the same seed gives the same sequence.
+    public init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    /// The next 64 random bits.
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

@@ -1,3 +1,5 @@
+import Shoal
+
 /// The workload generator's random numbers: xoshiro256** seeded through SplitMix64.
 ///
 /// Written out here (rather than using the standard library's `random(in:using:)`, whose
@@ -10,18 +12,11 @@ struct WorkloadRandom: RandomNumberGenerator, Sendable {
     private var s3: UInt64
 
     init(seed: UInt64) {
-        var state = seed
-        func splitMix() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        s0 = splitMix()
-        s1 = splitMix()
-        s2 = splitMix()
-        s3 = splitMix()
+        var seeder = SeededGenerator(seed: seed)
+        s0 = seeder.next()
+        s1 = seeder.next()
+        s2 = seeder.next()
+        s3 = seeder.next()
     }
 
     mutating func next() -> UInt64 {

@@ -1,5 +1,6 @@
 // The benchmark cases: Swift `Kernels` versus the C reference on the same buffers.
 import CReference
+import Shoal
 import ShoalKernels
 
 enum Throughput: String {
@@ -36,7 +37,7 @@ struct DimensionData {
     let queryCount: Int
 
     init(dimension d: Int, largeBytes: Int, hotBytes: Int, queryCount: Int, seed: UInt64) {
-        var generator = SplitMix64(seed: seed &+ UInt64(d))
+        var generator = SeededGenerator(seed: seed &+ UInt64(d))
         dimension = d
         largeCount = max(4, largeBytes / (4 * d) / 4 * 4)
         hotCount = max(4, hotBytes / (4 * d) / 4 * 4)

@@ -1,4 +1,6 @@
 // Buffers, a seeded generator, a clock and a meter of what else the machine was doing.
+import Shoal
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -18,7 +20,7 @@ struct FloatBuffer: @unchecked Sendable {
     }
 
     /// Uniform values in [-1, 1) from `generator`.
-    init(random count: Int, using generator: inout SplitMix64) {
+    init(random count: Int, using generator: inout SeededGenerator) {
         self.init(count: count)
         for i in 0..<count { base[i] = generator.nextUnitFloat() * 2 - 1 }
     }
@@ -26,20 +28,7 @@ struct FloatBuffer: @unchecked Sendable {
     var pointer: UnsafePointer<Float> { UnsafePointer(base) }
 }
 
-/// SplitMix64 (the generator Shoal uses for reproducible builds).
-struct SplitMix64 {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+extension SeededGenerator {
     /// Uniform in [0, 1) with 24 random bits.
     mutating func nextUnitFloat() -> Float { Float(next() >> 40) * (1.0 / 16_777_216.0) }
 }

@@ -18,6 +18,7 @@
 // selected case once per side, checks the outputs and times nothing (for instruction counting
 // under callgrind, and as a quick correctness check). Exit status: 0 PASS, 1 FAIL, 2 usage error or disagreeing outputs.
 import CReference
+import Shoal
 import ShoalKernels
 
 #if canImport(Glibc)
@@ -241,7 +242,7 @@ func cases(for data: DimensionData, isa: InstructionSet) -> [BenchCase] {
 func verifyTails(dimensions: [Int], isa: InstructionSet) -> [String] {
     var failures: [String] = []
     for d in dimensions + [37] {
-        var generator = SplitMix64(seed: 7 &+ UInt64(d))
+        var generator = SeededGenerator(seed: 7 &+ UInt64(d))
         let count = 103
         let rows = FloatBuffer(random: count * d, using: &generator)
         let queries = FloatBuffer(random: 5 * d, using: &generator)
