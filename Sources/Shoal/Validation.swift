@@ -65,6 +65,16 @@ enum Validation {
         }
     }
 
+    /// Checks that the setting `name` lies in `range`; throws ``ShoalError/Code/invalidArgument``
+    /// naming it and the range otherwise.
+    static func setting(_ value: Int, in range: ClosedRange<Int>, _ name: String) throws(ShoalError) {
+        guard range.contains(value) else {
+            throw ShoalError(
+                .invalidArgument,
+                "\(name) is \(value); it must be in \(range.lowerBound)...\(range.upperBound)")
+        }
+    }
+
     private static func rowIsFinite(_ row: UnsafePointer<Float>, _ d: Int) -> Bool {
         // x − x is 0 for finite x and NaN for ±∞ and NaN; the sum of those stays 0 only if all are finite.
         var accumulator = SIMD8<Float>()

@@ -3,11 +3,7 @@ extension VectorIndex {
     /// ``validateStructure()`` or ``invariantViolations(limit:)`` to report instead of trapping.
     /// - Complexity: O(n × d).
     public func checkInvariants() {
-        lock.withReadLock { checkInvariantsLocked() }
-    }
-
-    func checkInvariantsLocked() {
-        if let first = violationsLocked(limit: 1).first { preconditionFailure(first) }
+        if let first = invariantViolations(limit: 1).first { preconditionFailure(first) }
     }
 
     /// Checks every structural invariant and throws if one does not hold.

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 extension VectorIndex {
     /// Runs one maintenance pass: merges, then splits, of base partitions wherever the verified
     /// change in expected query cost is below −τ (``MaintenanceConfiguration``), at most
@@ -33,7 +27,7 @@ extension VectorIndex {
 
     /// One pass. Must hold `maintenancePass` and not `lock`.
     private func runPass() -> MaintenanceReport {
-        let start = monotonicSeconds()
+        let start = MonotonicClock.seconds()
         var report = MaintenanceReport()
         let settings = configuration.maintenance
         let queriesAtStart = tracker.recordedQueries
@@ -89,7 +83,7 @@ extension VectorIndex {
                 report.levelChange = change
             }
         }
-        report.seconds = monotonicSeconds() - start
+        report.seconds = MonotonicClock.seconds() - start
         let finished = withMaintenanceWriteLock(&report) { report in
             report.partitionsAfter = levels[0].partitions.count
             if planned != nil { statistics.add(report) }
@@ -108,9 +102,9 @@ extension VectorIndex {
         _ report: inout MaintenanceReport, _ body: (inout MaintenanceReport) -> T
     ) -> T {
         let (value, held) = lock.withWriteLock { () -> (T, Double) in
-            let start = monotonicSeconds()
+            let start = MonotonicClock.seconds()
             let value = body(&report)
-            return (value, monotonicSeconds() - start)
+            return (value, MonotonicClock.seconds() - start)
         }
         report.longestWriteLockSeconds = max(report.longestWriteLockSeconds, held)
         return value
@@ -156,11 +150,5 @@ extension VectorIndex {
     /// Replaces the λ model (tests use exact tables).
     func setScanCostModel(_ model: any ScanCostModel) {
         costModel.withLock { $0 = model }
-    }
-
-    func monotonicSeconds() -> Double {
-        var spec = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &spec)
-        return Double(spec.tv_sec) + Double(spec.tv_nsec) * 1e-9
     }
 }

@@ -13,11 +13,10 @@ extension VectorIndex {
     /// - Complexity: O((centroids + nprobe × average partition size) × d).
     public func search(_ query: [Float], options: SearchOptions = SearchOptions()) throws(ShoalError) -> [Neighbor] {
         try Validation.vector(query, dimension: dimension, what: "query")
-        if metric.normalizes {
-            var check = query
-            try Validation.normalizeForCosine(&check, dimension: dimension, what: "query")
-        }
-        return try search(batch: query, options: options)[0]
+        var prepared = query
+        if metric.normalizes { try Validation.normalizeForCosine(&prepared, dimension: dimension, what: "query") }
+        try options.validate()
+        return try search(prepared: prepared, queryCount: 1, options: options)[0]
     }
 
     /// The `options.k` nearest stored vectors to each of a batch of queries.
@@ -40,6 +39,13 @@ extension VectorIndex {
         }
         var prepared = queries
         if metric.normalizes { try Validation.normalizeForCosine(&prepared, dimension: d, what: "queries") }
+        return try search(prepared: prepared, queryCount: queryCount, options: options)
+    }
+
+    /// The search itself, on validated queries (normalised under cosine) and validated options.
+    private func search(prepared: [Float], queryCount: Int, options: SearchOptions) throws(ShoalError)
+        -> SearchResults
+    {
         let k = options.k
         defer { maintainAfterSearchIfDue() }
         return try lock.withReadLock { () throws(ShoalError) -> SearchResults in
@@ -149,8 +155,9 @@ extension VectorIndex {
             merged.merge(query: q, from: outcome.heap, query: 0)
             scanned.set(q, partitions: outcome.scannedPartitions)
         }
-        tracker.record(scanned.partitions)
-        return results(merged, queryCount: queryCount, k: k, scanned: scanned.counts)
+        let lists = scanned.partitions
+        tracker.record(lists)
+        return results(merged, queryCount: queryCount, k: k, scanned: lists.map(\.count))
     }
 
     /// The pairwise distances of the top level's centroids for this structure generation (two
@@ -209,7 +216,6 @@ private final class ScannedCounts: @unchecked Sendable {
     }
 
     var partitions: [[Int32]] { Array(UnsafeBufferPointer(start: slots, count: size)) }
-    var counts: [Int] { partitions.map(\.count) }
 }
 
 /// Fixed choices of batched recall-target search.

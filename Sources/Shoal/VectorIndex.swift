@@ -118,12 +118,4 @@ public final class VectorIndex: @unchecked Sendable {
         checkInvariants()
         #endif
     }
-
-    /// As `debugCheckInvariants`, for callers that already hold the lock.
-    @inline(__always)
-    func debugCheckInvariantsLocked() {
-        #if SHOAL_INTERNAL_CHECKS
-        checkInvariantsLocked()
-        #endif
-    }
 }

@@ -59,14 +59,14 @@ public struct IndexConfiguration: Sendable, Equatable {
 
     /// Throws ``ShoalError/Code/invalidArgument`` naming the first field out of range.
     public func validate() throws(ShoalError) {
-        try check(dimension, in: 1...65_536, "dimension")
-        if let partitionCount { try check(partitionCount, in: 1...100_000_000, "partitionCount") }
-        try check(kMeansIterations, in: 1...1000, "kMeansIterations")
-        try check(maxTrainingPointsPerCentroid, in: 1...1_000_000, "maxTrainingPointsPerCentroid")
-        try check(maxTopLevelCentroids, in: 2...1_000_000, "maxTopLevelCentroids")
-        if let threads { try check(threads, in: 1...1024, "threads") }
-        try check(accessWindow, in: 1...10_000_000, "accessWindow")
-        try check(calibrationQueries, in: 16...100_000, "calibrationQueries")
+        try Validation.setting(dimension, in: 1...65_536, "dimension")
+        if let partitionCount { try Validation.setting(partitionCount, in: 1...100_000_000, "partitionCount") }
+        try Validation.setting(kMeansIterations, in: 1...1000, "kMeansIterations")
+        try Validation.setting(maxTrainingPointsPerCentroid, in: 1...1_000_000, "maxTrainingPointsPerCentroid")
+        try Validation.setting(maxTopLevelCentroids, in: 2...1_000_000, "maxTopLevelCentroids")
+        if let threads { try Validation.setting(threads, in: 1...1024, "threads") }
+        try Validation.setting(accessWindow, in: 1...10_000_000, "accessWindow")
+        try Validation.setting(calibrationQueries, in: 16...100_000, "calibrationQueries")
         try maintenance.validate()
     }
 
@@ -85,13 +85,5 @@ public struct IndexConfiguration: Sendable, Equatable {
         guard n >= 8 else { return 1 }
         let root = Int((Double(n).squareRoot()).rounded())
         return max(1, min(root, n / 4))
-    }
-
-    private func check(_ value: Int, in range: ClosedRange<Int>, _ name: String) throws(ShoalError) {
-        guard range.contains(value) else {
-            throw ShoalError(
-                .invalidArgument,
-                "\(name) is \(value); it must be in \(range.lowerBound)...\(range.upperBound)")
-        }
     }
 }

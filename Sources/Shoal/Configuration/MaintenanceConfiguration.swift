@@ -69,31 +69,22 @@ public struct MaintenanceConfiguration: Sendable, Equatable {
 
     /// Throws ``ShoalError/Code/invalidArgument`` naming the first field out of range.
     public func validate() throws(ShoalError) {
-        if let automaticInterval, !(1...1_000_000_000).contains(automaticInterval) {
-            throw ShoalError(.invalidArgument, "automaticInterval is \(automaticInterval); it must be in 1...1000000000")
-        }
+        if let automaticInterval { try Validation.setting(automaticInterval, in: 1...1_000_000_000, "automaticInterval") }
         guard minimumGainNanoseconds >= 0, minimumGainNanoseconds <= 1e9 else {
             throw ShoalError(.invalidArgument, "minimumGainNanoseconds is \(minimumGainNanoseconds); it must be in 0...1e9")
         }
         guard splitShare > 0, splitShare <= 1 else {
             throw ShoalError(.invalidArgument, "splitShare is \(splitShare); it must be in (0, 1]")
         }
-        guard (4...1_000_000_000).contains(minimumSplitSize) else {
-            throw ShoalError(.invalidArgument, "minimumSplitSize is \(minimumSplitSize); it must be in 4...1000000000")
-        }
+        try Validation.setting(minimumSplitSize, in: 4...1_000_000_000, "minimumSplitSize")
         guard (0...1).contains(mergeBelowShareOfMean) else {
             throw ShoalError(.invalidArgument, "mergeBelowShareOfMean is \(mergeBelowShareOfMean); it must be in 0...1")
         }
-        guard (1...1_000_000).contains(maximumActionsPerPass) else {
-            throw ShoalError(
-                .invalidArgument, "maximumActionsPerPass is \(maximumActionsPerPass); it must be in 1...1000000")
-        }
+        try Validation.setting(maximumActionsPerPass, in: 1...1_000_000, "maximumActionsPerPass")
         guard refinementRadius >= 0 else {
             throw ShoalError(.invalidArgument, "refinementRadius is \(refinementRadius); it must be 0 or more")
         }
-        guard (1...100).contains(refinementIterations) else {
-            throw ShoalError(.invalidArgument, "refinementIterations is \(refinementIterations); it must be in 1...100")
-        }
+        try Validation.setting(refinementIterations, in: 1...100, "refinementIterations")
         guard costK >= 1 else { throw ShoalError(.invalidArgument, "costK is \(costK); it must be at least 1") }
     }
 }

@@ -66,8 +66,6 @@ public struct SearchOptions: Sendable, Equatable {
         if let upperLevelNprobe, upperLevelNprobe < 1 {
             throw ShoalError(.invalidArgument, "upperLevelNprobe is \(upperLevelNprobe); it must be at least 1")
         }
-        if let threads, !(1...1024).contains(threads) {
-            throw ShoalError(.invalidArgument, "threads is \(threads); it must be in 1...1024")
-        }
+        if let threads { try Validation.setting(threads, in: 1...1024, "threads") }
     }
 }

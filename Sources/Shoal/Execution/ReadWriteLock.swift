@@ -39,18 +39,12 @@ final class ReadWriteLock: @unchecked Sendable {
     /// Runs `body` holding the lock for writing.
     func withWriteLock<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
         pthread_rwlock_wrlock(handle)
-        let start = Self.nanoseconds()
+        let start = MonotonicClock.nanoseconds()
         defer {
-            let held = Self.nanoseconds() - start
+            let held = MonotonicClock.nanoseconds() - start
             if held > longestWrite.load(ordering: .relaxed) { longestWrite.store(held, ordering: .relaxed) }
             pthread_rwlock_unlock(handle)
         }
         return try body()
-    }
-
-    private static func nanoseconds() -> Int {
-        var spec = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &spec)
-        return Int(spec.tv_sec) * 1_000_000_000 + Int(spec.tv_nsec)
     }
 }

@@ -46,9 +46,6 @@ final class AccessTracker: Sendable {
     /// Queries recorded since creation (or the last reset).
     var recordedQueries: Int { state.withLock { $0.recorded } }
 
-    /// Whether the window holds `windowSize` queries.
-    var isFull: Bool { state.withLock { $0.recorded >= windowSize } }
-
     /// Access frequencies `A_p` of every partition seen in the window (with inherited hits).
     func frequencies() -> [Int: Double] {
         state.withLock { state in
@@ -79,12 +76,5 @@ final class AccessTracker: Sendable {
     /// one window, so its frequency is partly a guess).
     func isInheriting(_ pid: Int) -> Bool {
         state.withLock { state in (state.inherited[Int32(pid)]?.expiresAt ?? 0) > state.recorded }
-    }
-
-    /// Forgets everything.
-    func reset() {
-        state.withLock { state in
-            state = State(window: Array(repeating: [], count: windowSize))
-        }
     }
 }

@@ -26,9 +26,6 @@ public struct MaintenanceReport: Sendable, Equatable {
 
     /// Makes an empty report.
     public init() {}
-
-    /// Whether the pass changed the partitioning.
-    public var changedStructure: Bool { splits + merges + refinementMoves != 0 || levelChange != 0 }
 }
 
 /// Totals over every maintenance pass of an index.

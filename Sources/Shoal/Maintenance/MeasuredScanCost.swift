@@ -55,7 +55,7 @@ enum MeasuredScanCost {
                 var best = Double.infinity
                 for _ in 0..<5 {
                     let heap = TopKBuffers(queryCount: 1, k: k)
-                    let start = now()
+                    let start = MonotonicClock.nanoseconds()
                     rows.withUnsafeBufferPointer { r in
                         query.withUnsafeBufferPointer { q in
                             ids.withUnsafeBufferPointer { i in
@@ -66,7 +66,7 @@ enum MeasuredScanCost {
                             }
                         }
                     }
-                    best = min(best, now() - start)
+                    best = min(best, Double(MonotonicClock.nanoseconds() - start))
                 }
                 line.append(best)
             }
@@ -75,12 +75,6 @@ enum MeasuredScanCost {
             table.append(line)
         }
         return GridScanCost(sizes: grid, ks: ks, nanoseconds: table)
-    }
-
-    private static func now() -> Double {
-        var spec = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &spec)
-        return Double(spec.tv_sec) * 1e9 + Double(spec.tv_nsec)
     }
 
     static func read(_ path: String) -> GridScanCost? {

@@ -33,12 +33,6 @@ import Testing
         do { try body() } catch { Issue.record(error) }
     }
 
-    private static func pairs(_ index: VectorIndex) throws -> [Int64: [Float]] {
-        let ids = index.allIDs()
-        let flat = try index.vectors(for: ids)
-        return Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, Array(flat[($0 * d)..<(($0 + 1) * d)])) })
-    }
-
     @Test func updatesSearchesAndPassesRunTogetherAndKeepTheStoredMapExact() throws {
         let d = Self.d
         var random = SeededRandom(seed: 41)
@@ -112,7 +106,7 @@ import Testing
         ])
         let reports = collected.withLock { $0 }
         index.checkInvariants()
-        #expect(try Self.pairs(index) == expected)
+        #expect(try storedPairs(index) == expected)
         #expect(index.count == expected.count)
         #expect(reports.reduce(0) { $0 + $1.splits } > 0, "passes split")
         #expect(reports.reduce(0) { $0 + $1.merges } >= 4, "passes merged the emptied partitions")

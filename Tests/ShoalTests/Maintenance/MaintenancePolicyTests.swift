@@ -5,9 +5,6 @@ import Testing
 /// The policy of a maintenance pass: when a hot partition is split, how many actions a pass may
 /// commit, and that a fixed workload settles instead of oscillating.
 @Suite struct MaintenancePolicyTests {
-    /// λ(n) = 100 + 10 n nanoseconds.
-    static let affine = GridScanCost(sizes: [1, 100_000], nanoseconds: [[110, 1_000_100]])
-
     private func makeIndex(
         n: Int, d: Int = 16, partitions: Int, seed: UInt64, configure: (inout MaintenanceConfiguration) -> Void = { _ in }
     ) throws -> (VectorIndex, [Float]) {
@@ -17,7 +14,7 @@ import Testing
         configuration.accessWindow = 100
         configure(&configuration.maintenance)
         let index = try VectorIndex.build(vectors: vectors, configuration: configuration)
-        index.setScanCostModel(MaintenancePolicyTests.affine)
+        index.setScanCostModel(MaintenanceTests.affine)
         return (index, vectors)
     }
 

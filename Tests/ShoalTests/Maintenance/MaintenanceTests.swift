@@ -17,13 +17,6 @@ import Testing
         return (index, vectors)
     }
 
-    private func storedPairs(_ index: VectorIndex) throws -> [Int64: [Float]] {
-        let ids = index.allIDs()
-        let flat = try index.vectors(for: ids)
-        let d = index.dimension
-        return Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, Array(flat[($0 * d)..<(($0 + 1) * d)])) })
-    }
-
     @Test func withNoQueriesMaintenanceChangesNothing() throws {
         let (index, _) = try makeIndex()
         let before = try storedPairs(index)

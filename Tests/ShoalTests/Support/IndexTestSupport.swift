@@ -57,6 +57,14 @@ func row(_ values: [Float], _ i: Int, dimension d: Int) -> [Float] {
     Array(values[(i * d)..<((i + 1) * d)])
 }
 
+/// Every stored (id, vector) pair of `index`.
+func storedPairs(_ index: VectorIndex) throws -> [Int64: [Float]] {
+    let ids = index.allIDs()
+    let flat = try index.vectors(for: ids)
+    let d = index.dimension
+    return Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, row(flat, $0, dimension: d)) })
+}
+
 /// Euclidean norm in Double.
 func norm(_ v: [Float]) -> Double {
     v.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
