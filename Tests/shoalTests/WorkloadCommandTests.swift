@@ -19,8 +19,7 @@ import Testing
         let run = try CommandRunner.run([
             "workload", "run", "--runbook", runbook, "--base", "\(data)/base.fvecs", "--queries", "\(data)/query.fvecs",
             "--output", output, "--k", "5", "--threads", "1", "--calibration-queries", "16", "--json",
-            // A relative cache folder under .build: the core creates the folders of an absolute cache
-            // path relative to the working directory (see docs/workload.md, findings).
+            // A cache folder under .build, so that the test leaves nothing in the user's cache.
             "--cost-cache", ".build/workload-tests-cache",
         ])
         #expect(run.status == 0, "\(run.stderr)")

@@ -80,23 +80,15 @@ public struct WorkloadGenerator: Sendable {
             p.sampling == .skewed
             ? StratifiedClusterSampler(clustering: clustering, assignments: clustering.assignments, random: &random)
             : UniformSampler()
-        var queryClusters: [Int32]?
-        var querySampler: any WorkloadSampler = UniformSampler()
-        if p.querySampling == .skewed {
-            let assignments: [Int32]
-            if let queries {
-                assignments = WorkloadClustering.nearest(
-                    rows: queries.values, rowCount: queries.rows, centroids: clustering.centroids,
-                    clusterCount: clustering.clusterCount, dimension: d, threads: workers)
-                queryClusters = assignments
-            } else {
-                assignments = clustering.assignments
-            }
-            querySampler = StratifiedClusterSampler(clustering: clustering, assignments: assignments, random: &random)
-        } else if let queries {
-            queryClusters = WorkloadClustering.nearest(
+        let queryClusters = queries.map { queries in
+            WorkloadClustering.nearest(
                 rows: queries.values, rowCount: queries.rows, centroids: clustering.centroids,
                 clusterCount: clustering.clusterCount, dimension: d, threads: workers)
+        }
+        var querySampler: any WorkloadSampler = UniformSampler()
+        if p.querySampling == .skewed {
+            querySampler = StratifiedClusterSampler(
+                clustering: clustering, assignments: queryClusters ?? clustering.assignments, random: &random)
         }
 
         var resident = [Bool](repeating: false, count: n)

@@ -1,11 +1,5 @@
 import Shoal
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// When the replay runs index maintenance.
 public enum WorkloadMaintenance: String, Sendable, CaseIterable {
     /// `maintain()` after every operation (Quake's evaluator with `do_maintenance=True`); its time
@@ -215,7 +209,6 @@ public struct WorkloadRunner: Sendable {
     /// - Parameter progress: called before each operation with a status line.
     public func run(progress: ((String) -> Void)? = nil) throws(WorkloadError) -> WorkloadRun {
         let k = options.k
-        prepareCostCache()
         progress?("building the initial index over \(runbook.initialIDs.count) vectors…")
         let buildStart = WorkloadClock.now()
         let index: VectorIndex
@@ -300,24 +293,6 @@ public struct WorkloadRunner: Sendable {
             results, index: index, buildSeconds: buildSeconds, calibrationSeconds: calibrationSeconds,
             initialPartitions: initialPartitions)
         return WorkloadRun(results: results, summary: summary, options: options, index: index)
-    }
-
-    /// Creates the scan-cost cache folder beforehand (`mkdir -p`): the core only creates it
-    /// correctly for relative paths, so without this the measured λ table is never cached, every
-    /// run measures it again under whatever load the machine has, and maintenance decisions differ
-    /// from run to run. Failure only costs the cache.
-    private func prepareCostCache() {
-        var directory = options.maintenanceConfiguration.costCacheDirectory
-        if directory == nil {
-            if let explicit = getenv("SHOAL_CACHE_DIR") {
-                directory = String(cString: explicit)
-            } else if let xdg = getenv("XDG_CACHE_HOME") {
-                directory = String(cString: xdg) + "/shoal"
-            } else if let home = getenv("HOME") {
-                directory = String(cString: home) + "/.cache/shoal"
-            }
-        }
-        if let directory { try? WorkloadFiles.makeDirectory(directory) }
     }
 
     /// Distinct query indices of the query operations, a seeded random subset of at most

@@ -17,3 +17,4 @@ struct Workload: ParsableCommand {
 }
 
 extension ClusterSampling: ExpressibleByArgument {}
+extension WorkloadMaintenance: ExpressibleByArgument {}

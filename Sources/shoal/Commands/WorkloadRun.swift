@@ -38,7 +38,7 @@ struct WorkloadRunCommand: ParsableCommand {
     var k: Int = 10
 
     @Option(help: "When maintenance runs: every (after each operation), auto (the index's own trigger) or off.")
-    var maintenance: MaintenanceArgument = .every
+    var maintenance: WorkloadMaintenance = .every
 
     @Option(name: .customLong("maintenance-interval"), help: "With --maintenance auto: updates between automatic passes.")
     var maintenanceInterval: Int = 1
@@ -72,10 +72,6 @@ struct WorkloadRunCommand: ParsableCommand {
     @Flag(help: "Print one JSON object (summary and every operation) on stdout, and nothing else.")
     var json = false
 
-    enum MaintenanceArgument: String, CaseIterable, ExpressibleByArgument {
-        case every, auto, off
-    }
-
     func validate() throws {
         if recallTarget != nil && nprobe != nil { throw ValidationError("give either --recall-target or --nprobe, not both") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
@@ -91,7 +87,7 @@ struct WorkloadRunCommand: ParsableCommand {
         let queryVectors = try queries.map { try DatasetLoader.vectors($0, what: "queries") }
         var options = WorkloadRunOptions(
             k: k, recallTarget: nprobe == nil ? (recallTarget ?? 0.9) : nil, nprobe: nprobe ?? 8,
-            maintenance: WorkloadMaintenance(rawValue: maintenance.rawValue) ?? .every, automaticInterval: maintenanceInterval,
+            maintenance: maintenance, automaticInterval: maintenanceInterval,
             threads: threads, partitionCount: partitions, calibrationQueries: calibrationQueries, tolerance: tolerance)
         options.maintenanceConfiguration.costCacheDirectory = costCache
         if let splitShare { options.maintenanceConfiguration.splitShare = splitShare }

@@ -12,10 +12,8 @@ import Testing
         return try WorkloadGenerator(parameters: parameters).generate(base: base, queries: queries, threads: 2).runbook
     }
 
-    /// Where the measured scan-cost table is cached: a relative folder under `.build` (ignored by
-    /// git), never the user's cache. Relative on purpose: the core's cache writer creates the
-    /// folders of an absolute path relative to the working directory (a bug reported with this
-    /// change), which would leave stray folders in the repository.
+    /// Where the measured scan-cost table is cached: a folder under `.build` (ignored by git), never
+    /// the user's cache.
     private func costCache() -> String? { ".build/workload-tests-cache" }
 
     @Test(arguments: [WorkloadMaintenance.every, .auto, .off])

@@ -7,6 +7,11 @@ import Testing
     static let instructionSets = InstructionSet.allCases.filter(\.isSupported)
     static let dimensions = [1, 3, 4, 7, 8, 15, 16, 17, 31, 100, 128, 784]
     static let rowCounts = [0, 1, 3, 4, 5, 9]
+    /// Batch query counts: 1...9 take the register tiles; 67 (at least 64, the panel threshold at every
+    /// dimension, and not a multiple of the 4-query tile) takes the packed panels.
+    static let batchQueryCounts = Array(1...9) + [67]
+    /// Batch row counts: with 37, the panel path at d = 784 spans more than one packed block.
+    static let batchRowCounts = rowCounts + [37]
     /// 0: the buffers start where the allocation does; 1: one float later (not 16/32/64-byte aligned).
     static let offsets = [0, 1]
     static let sentinel: Float = 12345.5
@@ -66,8 +71,8 @@ import Testing
     func batchDistancesMatchScalarReference(instructionSet: InstructionSet, dimension d: Int) {
         var random = SeededRandom(seed: 37 &+ UInt64(d))
         for offset in Self.offsets {
-            for queryCount in 1...9 {
-                for rowCount in Self.rowCounts {
+            for queryCount in Self.batchQueryCounts {
+                for rowCount in Self.batchRowCounts {
                     let queries = random.gaussianRows(queryCount, dimension: d)
                     let rows = random.gaussianRows(rowCount, dimension: d)
                     let queryNorms = scalarNorms(queries, d)

@@ -444,7 +444,7 @@ void cref_dot_batch_tiles(const float *queries, long query_count, const float *r
 void cref_dot_batch(const float *queries, long query_count, const float *rows, long row_count, long d, float *out,
                     long out_stride) {
 #ifdef CREF_HAS_PANELS
-    if (query_count >= 4) {
+    if (query_count >= (d <= 128 ? 32 : 64)) {  // ISAKernels.dotBatch's crossover
         dot_batch_panels(queries, query_count, rows, row_count, d, out, out_stride);
         return;
     }

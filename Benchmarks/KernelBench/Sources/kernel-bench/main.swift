@@ -6,8 +6,8 @@
 //
 // For each dimension: single-query scans (squared L2, negated dot) over a ~256 KB ("hot",
 // L2-resident) and a ~8 MB block of rows, and batches of 2, 8 and 64 queries (dot products + the
-// L2 epilogue; 2 queries take the register-tile path, 4 or more the packed-panel path) over both
-// blocks. Every case is verified (Swift vs C, both vs double precision,
+// L2 epilogue; 2 and 8 queries take the register-tile path, 64 the packed-panel path, as
+// `ISAKernels.dotBatch` switches at 32 queries, 64 above d = 128) over both blocks. Every case is verified (Swift vs C, both vs double precision,
 // relative 1e-4) before it is timed; the time is the best of `--reps` samples of ≥ `--min-time`
 // seconds per side, after a warm-up; within a sample, Swift and C alternate in ~2 ms slices so
 // that both see the same interference from other processes. A case whose ratio is below the
@@ -228,7 +228,7 @@ func cases(for data: DimensionData, isa: InstructionSet) -> [BenchCase] {
         list.append(scanCase(.negatedDot, label: label, rows: rows, count: count, query: query, dimension: d, isa: isa))
     }
     for (label, rows, count) in blocks {
-        for nq in [2, 8, 64] {  // 2: the 2 × 4 tile path; 8 and 64: the panel path
+        for nq in [2, 8, 64] {  // 2 and 8: the 2 × 4 tile path; 64: the panel path
             list.append(
                 batchCase(
                     label: label, rows: rows, count: count, queries: data.queries, queryCount: nq, dimension: d, isa: isa))
@@ -237,21 +237,23 @@ func cases(for data: DimensionData, isa: InstructionSet) -> [BenchCase] {
     return list
 }
 
-/// Correctness only (not timed): a row count and a query count that are not multiples of the
-/// tile, and an odd dimension that takes every tail (8-wide, 4-wide, scalar).
+/// Correctness only (not timed): a row count and query counts that are not multiples of the
+/// tile (3 and 5 on the tile path, 67 on the panel path), and an odd dimension that takes every
+/// tail (8-wide, 4-wide, scalar).
 func verifyTails(dimensions: [Int], isa: InstructionSet) -> [String] {
     var failures: [String] = []
     for d in dimensions + [37] {
         var generator = SeededGenerator(seed: 7 &+ UInt64(d))
         let count = 103
         let rows = FloatBuffer(random: count * d, using: &generator)
-        let queries = FloatBuffer(random: 5 * d, using: &generator)
+        let queries = FloatBuffer(random: 67 * d, using: &generator)
         let q = queries.pointer
         let checks = [
             scanCase(.squaredL2, label: "tail", rows: rows, count: count, query: q, dimension: d, isa: isa),
             scanCase(.negatedDot, label: "tail", rows: rows, count: count, query: q, dimension: d, isa: isa),
             batchCase(label: "tail", rows: rows, count: count, queries: queries, queryCount: 5, dimension: d, isa: isa),
             batchCase(label: "tail", rows: rows, count: count, queries: queries, queryCount: 3, dimension: d, isa: isa),
+            batchCase(label: "tail", rows: rows, count: count, queries: queries, queryCount: 67, dimension: d, isa: isa),
         ]
         for check in checks {
             if let failure = verify(check, tolerance: 1e-4).failure { failures.append("d=\(d) \(check.name): \(failure)") }

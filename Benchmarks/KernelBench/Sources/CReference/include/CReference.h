@@ -19,9 +19,9 @@ void cref_negated_dot_rows(const float *query, const float *rows, long count, lo
 /// `||x||^2` of `count` rows into `out`.
 void cref_squared_norms(const float *rows, long count, long dimension, float *out);
 
-/// `<q_i, x_r>` into `out[i * out_stride + r]` as `ISAKernels.dotBatch` (AVX2) does it: with 4 or
-/// more queries, rows packed into dimension-major panels of 8 (blocks of ~64 KB) and tiles of
-/// 4 queries × 2 panels; with fewer, `cref_dot_batch_tiles`.
+/// `<q_i, x_r>` into `out[i * out_stride + r]` as `ISAKernels.dotBatch` (AVX2) does it: with at
+/// least 32 queries (64 when dimension > 128), rows packed into dimension-major panels of 8
+/// (blocks of ~64 KB) and tiles of 4 queries × 2 panels; with fewer, `cref_dot_batch_tiles`.
 void cref_dot_batch(const float *queries, long query_count, const float *rows, long row_count, long dimension,
                     float *out, long out_stride);
 
