@@ -84,8 +84,6 @@ extension DurableCollection {
             layout: layout, identity: identity, options: options, index: index, writer: writer, snapshots: [0], lastLSN: 0)
     }
 
-    /// Writes `COLLECTION` atomically: temporary file, sync, rename, directory sync (and the
-    /// parent's, so the new directory itself is durable).
     /// Writes a small file atomically: a temporary file, fsync, rename over `path`, then fsync of
     /// the collection directory and of its parent.
     static func writeAtomically(
