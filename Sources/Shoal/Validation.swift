@@ -1,9 +1,10 @@
 /// Input checks shared by build, add and search: they run before anything is written, so a failed
-/// call changes nothing.
-enum Validation {
+/// call changes nothing. Package access: ShoalStore makes the same checks (same messages) before
+/// it logs a batch.
+package enum Validation {
     /// Checks that `values` holds whole rows of `dimension` finite floats; returns the row count.
     /// - Complexity: O(`values.count`).
-    static func rows(
+    package static func rows(
         _ values: UnsafeBufferPointer<Float>, dimension d: Int, what: String
     ) throws(ShoalError) -> Int {
         guard values.count % d == 0 else {
@@ -36,7 +37,7 @@ enum Validation {
     }
 
     /// Checks that `ids` has one id per row, with no id twice; returns the ids as a set.
-    static func uniqueIDs(_ ids: [Int64], rows: Int) throws(ShoalError) -> Set<Int64> {
+    package static func uniqueIDs(_ ids: [Int64], rows: Int) throws(ShoalError) -> Set<Int64> {
         guard ids.count == rows else {
             throw ShoalError(.invalidArgument, "got \(rows) vectors but \(ids.count) ids; pass exactly one id per vector")
         }
@@ -55,11 +56,7 @@ enum Validation {
         for r in 0..<rows {
             var norm: Float = 0
             for j in 0..<d { norm += values[r * d + j] * values[r * d + j] }
-            guard norm > 0, norm.isFinite else {
-                throw ShoalError(
-                    .invalidVector,
-                    "\(what): vector \(r) has length \(norm.squareRoot()); the cosine metric needs a non-zero vector")
-            }
+            try checkCosineNorm(norm, row: r, what: what)
             let scale = 1 / norm.squareRoot()
             for j in 0..<d { values[r * d + j] *= scale }
         }
@@ -72,6 +69,23 @@ enum Validation {
             throw ShoalError(
                 .invalidArgument,
                 "\(name) is \(value); it must be in \(range.lowerBound)...\(range.upperBound)")
+        }
+    }
+
+    /// Checks, without normalising, that every row can be normalised for the cosine metric (what
+    /// ``normalizeForCosine(_:dimension:what:)`` would throw). - Complexity: O(`values.count`).
+    package static func nonZeroRows(_ values: UnsafeBufferPointer<Float>, dimension d: Int, what: String) throws(ShoalError) {
+        for r in 0..<(values.count / d) {
+            var norm: Float = 0
+            for j in 0..<d { norm += values[r * d + j] * values[r * d + j] }
+            try checkCosineNorm(norm, row: r, what: what)
+        }
+    }
+
+    private static func checkCosineNorm(_ norm: Float, row r: Int, what: String) throws(ShoalError) {
+        guard norm > 0, norm.isFinite else {
+            throw ShoalError(
+                .invalidVector, "\(what): vector \(r) has length \(norm.squareRoot()); the cosine metric needs a non-zero vector")
         }
     }
 

@@ -131,9 +131,9 @@ final class GroupCommitter: @unchecked Sendable {
 
     /// Counts a queued write in `pending`. Must hold `lock`.
     private func record(_ write: PendingWrite) {
+        let present = write.kind == .insert
         for id in write.ids {
-            pending[id, default: PendingPresence(present: false, writes: 0)].present = write.kind == .insert
-            pending[id, default: PendingPresence(present: false, writes: 0)].writes += 1
+            pending[id, default: PendingPresence(present: present, writes: 0)].queue(present: present)
         }
     }
 
@@ -241,8 +241,9 @@ final class GroupCommitter: @unchecked Sendable {
         lock.withLock {
             for write in group {
                 for id in write.ids {
-                    pending[id]?.writes -= 1
-                    if pending[id]?.writes == 0 { pending[id] = nil }
+                    guard let slot = pending.index(forKey: id) else { continue }
+                    pending.values[slot].writes -= 1
+                    if pending.values[slot].writes == 0 { pending.remove(at: slot) }
                 }
             }
             applying = []

@@ -4,4 +4,10 @@
 struct PendingPresence: Sendable {
     var present: Bool
     var writes: Int
+
+    /// Counts one more queued write, after which the id is stored exactly when `present`.
+    mutating func queue(present: Bool) {
+        self.present = present
+        writes += 1
+    }
 }

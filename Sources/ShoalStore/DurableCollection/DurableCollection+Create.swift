@@ -22,6 +22,7 @@ extension DurableCollection {
     ) throws(StoreError) -> DurableCollection {
         var configured = configuration
         configured.threads = options.threads ?? configuration.threads
+        configured.maintenance = options.maintenance ?? configuration.maintenance
         let index: VectorIndex
         do {
             index = try VectorIndex(configuration: configured)
@@ -35,7 +36,9 @@ extension DurableCollection {
     /// partitioning it keeps, and opens it for writing.
     ///
     /// The collection takes the index over: do not use `index` directly afterwards, since changes
-    /// made to it would bypass the log.
+    /// made to it would bypass the log. The index keeps its own maintenance settings while this
+    /// collection stays open; ``OpenOptions/maintenance``, when set, is what the collection stores
+    /// (and so what later opens use).
     /// - Throws: as ``create(at:configuration:options:)``.
     /// - Complexity: O(n × d) to write the first snapshot.
     public static func create(
@@ -84,8 +87,6 @@ extension DurableCollection {
             layout: layout, identity: identity, options: options, index: index, writer: writer, snapshots: [0], lastLSN: 0)
     }
 
-    /// Writes `COLLECTION` atomically: temporary file, sync, rename, directory sync (and the
-    /// parent's, so the new directory itself is durable).
     /// Writes a small file atomically: a temporary file, fsync, rename over `path`, then fsync of
     /// the collection directory and of its parent.
     static func writeAtomically(

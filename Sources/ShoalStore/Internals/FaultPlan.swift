@@ -36,7 +36,6 @@ package final class FaultPlan: @unchecked Sendable {
 
     private let lock = ConditionLock()
     private var rules: [Rule] = []
-    private var fired = 0
 
     /// Makes an empty plan: no call fails.
     package init() {}
@@ -54,9 +53,6 @@ package final class FaultPlan: @unchecked Sendable {
         lock.withLock { rules.removeAll() }
     }
 
-    /// How many calls got an injected effect so far.
-    package var injectedCount: Int { lock.withLock { fired } }
-
     /// The effect for this call, if a rule fires.
     func effect(for operation: FileSystem.Operation, path: String) -> Effect? {
         lock.withLock {
@@ -69,7 +65,6 @@ package final class FaultPlan: @unchecked Sendable {
                     chosen = rules[i].effect
                 }
             }
-            if chosen != nil { fired += 1 }
             return chosen
         }
     }

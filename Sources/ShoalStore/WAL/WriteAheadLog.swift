@@ -160,9 +160,6 @@ final class WriteAheadLog: @unchecked Sendable {
         }
     }
 
-    /// The LSN the next record will get.
-    var expectedLSN: UInt64 { lock.withLock { nextLSN } }
-
     /// Traps unless the bookkeeping is consistent: segments ascending, the open one last and at
     /// least a header long, the next LSN not below its first. Runs after every append, rotation
     /// and removal in builds with `SHOAL_INTERNAL_CHECKS`. Must hold the lock. - Complexity:

@@ -80,6 +80,17 @@ import Testing
         again.close()
     }
 
+    @Test func settingsRequestedAtCreateApplyAtOnceAndAreStored() throws {
+        let dir = TemporaryDirectory()
+        let created = try DurableCollection.create(
+            at: dir.file("c"), configuration: TestData.configuration(dimension: 4), options: OpenOptions(maintenance: settings))
+        #expect(created.configuration.maintenance == settings)
+        created.close()
+        let (reopened, _) = try DurableCollection.open(at: dir.file("c"))
+        #expect(reopened.configuration.maintenance == settings)
+        reopened.close()
+    }
+
     @Test func invalidRequestedSettingsAreRefusedBeforeAnythingChanges() throws {
         let dir = TemporaryDirectory()
         try DurableCollection.create(at: dir.file("c"), configuration: TestData.configuration(dimension: 4)).close()

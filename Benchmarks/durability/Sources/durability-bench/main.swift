@@ -1,9 +1,10 @@
 // durability-bench: measurements for docs/durability.md. See Benchmarks/durability/run.sh.
 //
-//   durability-bench throughput [--base N] [--writers W]
+//   durability-bench throughput [--base N] [--batches B] [--writers W] [--apply-chunk C]
+//                               [--low-priority-apply 0|1]
 //   durability-bench latency [--base N] [--apply-chunk C] [--queries Q] [--rate R] [--index-threads T]
 //                            [--low-priority-apply 0|1]
-//   (throughput also takes --low-priority-apply 0|1; default 1, as OpenOptions)
+//   (--low-priority-apply defaults to 1, as OpenOptions)
 //   durability-bench replay [--base N] [--count N]
 //   durability-bench make DIR [--count N]      build a large collection
 //   durability-bench append DIR [--count N]    log inserts without a checkpoint
