@@ -50,7 +50,7 @@ final class GroupCommitter: @unchecked Sendable {
     ///     centroids on itself alone (``OpenOptions/lowPriorityApply``).
     init(
         index: VectorIndex, log: WriteAheadLog, appliedLSN: UInt64, applyChunk: Int, maxGroupBytes: Int,
-        lowPriorityApply: Bool = false
+        lowPriorityApply: Bool
     ) {
         self.index = index
         self.log = log

@@ -67,7 +67,7 @@ enum MaintenanceSettings {
         var text = "# Shoal maintenance settings, format 1\n"
         for field in fields { text += "\(field.key)=\(field.write(configuration))\n" }
         var bytes = Array(text.utf8)
-        let crc = bytes.withUnsafeBytes { CRC32C.checksum($0) }
+        let crc = CRC32C.checksum(bytes, bytes.indices)
         bytes += Array("crc32c=\(hex(crc))\n".utf8)
         return bytes
     }
@@ -83,7 +83,7 @@ enum MaintenanceSettings {
         else {
             throw StoreError(.corruptFile, "the maintenance settings do not end with a crc32c line; the file is damaged", path: path)
         }
-        let actual = bytes.withUnsafeBytes { CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[0..<crcLine])) }
+        let actual = CRC32C.checksum(bytes, 0..<crcLine)
         guard actual == stored else {
             throw StoreError(.corruptFile, "the maintenance settings fail their checksum; the file is damaged (open the collection with OpenOptions.maintenance set to write it afresh)", path: path)
         }
