@@ -36,10 +36,21 @@ final class CapVolumeTable: Sendable {
     /// ½ at distance 0, 0 at or beyond the radius.
     func fraction(distance: Float, radius: Float) -> Float {
         guard radius > 0, radius.isFinite else { return radius.isInfinite ? 0.5 : 0 }
-        let t = distance / radius
+        return values.withUnsafeBufferPointer { CapVolumeTable.fraction(ratio: distance / radius, values: $0) }
+    }
+
+    /// Calls `body` with the tabulated values, for loops that evaluate many fractions
+    /// (``fraction(ratio:values:)``).
+    func withValues<R>(_ body: (UnsafeBufferPointer<Float>) -> R) -> R {
+        values.withUnsafeBufferPointer(body)
+    }
+
+    /// The cap fraction at `t = h/ρ` from a table's `values`: 0 at or beyond 1 (and for NaN).
+    @inline(__always)
+    static func fraction(ratio t: Float, values: UnsafeBufferPointer<Float>) -> Float {
         guard t < 1 else { return 0 }
-        let position = max(0, t) * Float(CapVolumeTable.resolution)
-        let index = min(CapVolumeTable.resolution - 1, Int(position))
+        let position = max(0, t) * Float(resolution)
+        let index = min(resolution - 1, Int(position))
         let weight = position - Float(index)
         return values[index] * (1 - weight) + values[index + 1] * weight
     }

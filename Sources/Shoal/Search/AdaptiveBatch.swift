@@ -6,7 +6,7 @@ import ShoalKernels
 /// Scanning query by query reads each partition once per query with the one-query kernel. Here
 /// every query first gets its centroid distances from one batched kernel call; then, each round,
 /// every unfinished query names the next few partitions its scan would read
-/// (``AdaptiveCursor/upcoming(_:)``), the (query, partition) pairs are grouped by partition, and
+/// (``AdaptiveCursor/forEachUpcoming(_:_:)``), the (query, partition) pairs are grouped by partition, and
 /// each partition is read once for all its queries with the register-tiled batch kernel. Each
 /// query then consumes its distances partition by partition through its cursor, exactly as the
 /// one-query scan would, and drops what is left of its round once the cursor stops or picks a
@@ -68,8 +68,10 @@ struct AdaptiveBatch {
                 guard cursors[q].next() != nil else { continue }
                 stillActive.append(q)
                 starts.append(round.count)
-                cursors[q].forEachUpcoming(wanted[q]) { position, partition in
-                    round.add(query: q, position: position, partition: partition)
+                let partitions = cursors[q].geometry.partitions
+                cursors[q].forEachUpcoming(wanted[q]) { row in
+                    round.add(query: q, position: row, partition: partitions[row])
+                    return true
                 }
             }
             starts.append(round.count)
@@ -147,6 +149,8 @@ private final class RoundBuffer: @unchecked Sendable {
     private(set) var distances = UnsafeMutablePointer<Float>.allocate(capacity: 1)
     private var capacity = 1
     private var rowNorms: [Int: UnsafeMutablePointer<Float>] = [:]
+    /// One per worker, kept across rounds.
+    private var scratches: [ScanScratch] = []
 
     var count: Int { query.count }
 
@@ -170,8 +174,8 @@ private final class RoundBuffer: @unchecked Sendable {
     /// Computes every planned pair. Groups (one per partition) are spread over `threads`; each
     /// writes only its own region.
     func compute(queries: UnsafePointer<Float>, level: PartitionStore, metric: KernelMetric, threads: Int) {
-        // Group the pairs by partition: sort pair indices by partition id.
-        let order = (0..<count).sorted { partition[$0] != partition[$1] ? partition[$0] < partition[$1] : $0 < $1 }
+        // Group the pairs by partition: sort (partition id, pair index) keys.
+        let order = groupedPairs()
         offset = [Int](repeating: 0, count: count)
         var work: [Group] = []
         var total = 0
@@ -194,12 +198,23 @@ private final class RoundBuffer: @unchecked Sendable {
             distances = .allocate(capacity: capacity)
         }
         let workers = max(1, min(threads, work.count))
-        let scratches = (0..<workers).map { _ in ScanScratch() }
+        while scratches.count < workers { scratches.append(ScanScratch()) }
         let shared = SendableBox((work, scratches, queries, distances))
         Parallel.forEach(count: work.count, threads: workers) { worker, item in
             let (work, scratches, queries, distances) = shared.value
             work[item].compute(queries: queries, metric: metric, scratch: scratches[worker], out: distances)
         }
+    }
+
+    /// Pair indices ordered by partition id, then pair index.
+    /// - Complexity: O(pairs log pairs).
+    private func groupedPairs() -> [Int] {
+        guard partition.allSatisfy({ $0 >= 0 && $0 <= Int(UInt32.max) }) else {
+            return (0..<count).sorted { partition[$0] != partition[$1] ? partition[$0] < partition[$1] : $0 < $1 }
+        }
+        var keys = (0..<count).map { UInt64(partition[$0]) << 32 | UInt64($0) }
+        keys.withUnsafeMutableBufferPointer { KeySort.sortAscending($0) }
+        return keys.map { Int(truncatingIfNeeded: $0 & 0xFFFF_FFFF) }
     }
 
     /// The cached squared norms of partition `pid`'s rows when the batched L2 form will use them.

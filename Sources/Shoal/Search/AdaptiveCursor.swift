@@ -18,13 +18,27 @@ struct AdaptiveCursor {
     private let total: Int
     private var candidateCount: Int
     private(set) var geometry: CandidateGeometry
+    /// The candidate rows by centroid distance, ranked as far as the scan has looked.
+    private var ranking: NearestFirstOrder
+    /// Every rank below this one is scanned.
+    private var firstOpenRank = 0
+    /// Candidates (other than the nearest) whose probability may be non-zero
+    /// (``PartitionProbabilities/probabilities(radius:into:live:prune:)``).
+    private var live: [Int]
+    /// Whether the radius can only shrink, so candidates with a zero cap can be pruned for good.
+    private let prunes: Bool
     private var radiusUsed: Float
-    private(set) var probabilities: [Float]
+    /// Each candidate row's probability.
+    private(set) var probabilities: [Float] = []
+    /// Whether each candidate row has been scanned.
     private(set) var done: [Bool]
+    private var scannedRows: [Int] = []
     private(set) var estimate: Float = 0
     private(set) var extra = 0
     /// Partitions scanned, in scan order.
     private(set) var scanned: [Int] = []
+    /// How far ``predictedRemaining()`` looks ahead: rounds need an order of magnitude, not more.
+    static let predictionHorizon = 128
 
     /// - Parameter geometry: the candidate geometry when already computed (a batch computes the
     ///   centroid distances of all its queries at once); nil computes it here.
@@ -40,58 +54,58 @@ struct AdaptiveCursor {
         limit = min(maxPartitions, total)
         candidateCount = min(total, scan.initialCandidates)
         geometry = known ?? scan.candidateGeometry(query: query, count: candidateCount)
+        ranking = NearestFirstOrder(squaredDistances: geometry.squaredDistances)
+        live = geometry.model.allOthers
+        prunes = scan.metric != .innerProduct
         radiusUsed = .infinity
-        probabilities = geometry.model.probabilities(radius: .infinity)
-        done = Array(repeating: false, count: geometry.order.count)
+        done = Array(repeating: false, count: geometry.count)
+        geometry.model.probabilities(radius: .infinity, into: &probabilities, live: &live, prune: false)
     }
 
     /// The stopping statistic now (``AdaptiveScan/statistic(estimate:extra:)``).
     var statistic: Float { AdaptiveScan.statistic(estimate: estimate, extra: extra) }
 
-    /// The position (in ``geometry``'s order) and partition id the scan reads next, or nil when it
-    /// stops: the statistic reached the threshold, `maxPartitions` were scanned, or nothing is left.
-    /// Fetches more candidates from the level above when the current ones are exhausted.
-    /// - Complexity: O(candidates); O(candidates × d) when it fetches more.
+    /// The candidate row (the position handed to ``advance(position:)``) and partition id the scan
+    /// reads next, or nil when it stops: the statistic reached the threshold, `maxPartitions` were
+    /// scanned, or nothing is left. Fetches more candidates from the level above when the current
+    /// ones are exhausted.
+    /// - Complexity: amortised O(log candidates) in centroid order, O(live) in probability order;
+    ///   O(candidates × d) when it fetches more.
     mutating func next() -> (position: Int, partition: Int)? {
-        let base = scan.levels[0]
         while true {
-            if scanned.count < limit && (statistic < threshold || scanned.isEmpty) {
-                // The nearest centroid's partition goes first (the radius is unknown until then);
-                // after that, the next by centroid distance, or the most probable unscanned one.
-                var best = done.firstIndex(of: false) ?? -1
-                if scan.order == .probability && best > 0 {
-                    var bestProbability: Float = -1
-                    for position in 0..<done.count where !done[position] && probabilities[position] > bestProbability {
-                        best = position
-                        bestProbability = probabilities[position]
-                    }
-                }
-                if best >= 0, base.partitions[geometry.order[best]] != nil { return (best, geometry.order[best]) }
+            if scanned.count < limit && (statistic < threshold || scanned.isEmpty), let row = nextRow() {
+                return (row, geometry.partitions[row])
             }
-            let exhausted = !done.contains(false)
+            let exhausted = scannedRows.count == geometry.count
             guard statistic < threshold, exhausted, scanned.count < limit, candidateCount < total else { return nil }
             candidateCount = min(total, candidateCount * 2)
             geometry = scan.candidateGeometry(query: query, count: candidateCount)
+            ranking = NearestFirstOrder(squaredDistances: geometry.squaredDistances)
+            firstOpenRank = 0
             let seen = Set(scanned)
-            done = geometry.order.map(seen.contains)
+            done = geometry.partitions.map(seen.contains)
+            scannedRows = done.indices.filter { done[$0] }
+            live = geometry.model.allOthers
+            probabilities = []
             radiusUsed = scan.radius(heap, query: query)
-            geometry.model.probabilities(radius: radiusUsed, into: &probabilities)
+            geometry.model.probabilities(radius: radiusUsed, into: &probabilities, live: &live, prune: prunes)
             estimate = mass()
         }
     }
 
-    /// Records that the partition at `position` (as returned by ``next()``) has been pushed into
+    /// Records that the candidate row `position` (as returned by ``next()``) has been pushed into
     /// ``heap``: updates the radius, the probabilities (when the radius moved by more than the
     /// recompute threshold) and the estimate. Returns the new statistic.
     @discardableResult
     mutating func advance(position: Int) -> Float {
         let saturated = estimate >= AdaptiveScan.saturation
-        scanned.append(geometry.order[position])
+        scanned.append(geometry.partitions[position])
+        scannedRows.append(position)
         done[position] = true
         let newRadius = scan.radius(heap, query: query)
         if abs(newRadius - radiusUsed) > scan.recomputeThreshold * radiusUsed || radiusUsed.isInfinite {
             radiusUsed = newRadius
-            geometry.model.probabilities(radius: newRadius, into: &probabilities)
+            geometry.model.probabilities(radius: newRadius, into: &probabilities, live: &live, prune: prunes)
             estimate = mass()
         } else {
             estimate += probabilities[position]
@@ -104,68 +118,94 @@ struct AdaptiveCursor {
     /// unscanned candidates, in scan order, whose probabilities bring the estimate to the
     /// threshold (past saturation, the extra partitions the threshold asks for). The radius only
     /// shrinks as the scan goes on, which concentrates the probability on the nearer partitions,
-    /// so this is usually an overestimate. At least 1, at most what `maxPartitions` leaves.
-    /// - Complexity: O(candidates log candidates) for the probability order, else O(candidates).
-    func predictedRemaining() -> Int {
-        let room = limit - scanned.count
+    /// so this is usually an overestimate. At least 1, at most what `maxPartitions` leaves and
+    /// ``predictionHorizon``.
+    /// - Complexity: O(horizon × log candidates + live log live).
+    mutating func predictedRemaining() -> Int {
+        let room = min(limit - scanned.count, AdaptiveCursor.predictionHorizon)
         guard room > 0 else { return 0 }
         var remaining = 0
         var value = estimate
         var steps = extra
-        func take(_ position: Int) -> Bool {
+        let threshold = threshold
+        let probabilities = probabilities
+        forEachUpcoming(room) { row in
             if AdaptiveScan.statistic(estimate: value, extra: steps) >= threshold { return false }
             if value >= AdaptiveScan.saturation { steps += 1 }
-            value += probabilities[position]
+            value += probabilities[row]
             remaining += 1
             return true
-        }
-        if scan.order == .probability {
-            for position in upcoming(done.count).map(\.position) where !take(position) { break }
-        } else {
-            for position in 0..<done.count where !done[position] {
-                if !take(position) { break }
-            }
         }
         return min(room, max(1, remaining))
     }
 
-    /// Up to `count` partitions the scan would read next if the probabilities stayed as they are,
-    /// in order; the first is what ``next()`` returns (unless it stops or fetches more candidates).
-    /// - Complexity: O(candidates log candidates) for the probability order, else O(candidates).
-    func upcoming(_ count: Int) -> [(position: Int, partition: Int)] {
-        var result: [(position: Int, partition: Int)] = []
-        forEachUpcoming(count) { result.append(($0, $1)) }
-        return result
-    }
-
-    /// Calls `body(position, partition)` for each of ``upcoming(_:)`` without building the list
-    /// (for the centroid order).
-    func forEachUpcoming(_ count: Int, _ body: (Int, Int) -> Void) {
+    /// Calls `body(row)` for up to `count` candidate rows the scan would read next if the
+    /// probabilities stayed as they are, in order, until `body` returns false; the first is what
+    /// ``next()`` returns (unless it stops or fetches more candidates).
+    /// - Complexity: O(count × log candidates), plus O(live log live) in probability order.
+    mutating func forEachUpcoming(_ count: Int, _ body: (Int) -> Bool) {
         guard count > 0 else { return }
-        if scan.order == .centroidDistance {
-            var left = count
-            for position in 0..<done.count where !done[position] {
-                body(position, geometry.order[position])
+        var left = count
+        if scan.order == .probability {
+            // The nearest centroid first while unscanned; then the live candidates by probability
+            // (ties to the nearer centroid), as `next()` chooses; then the rest by distance.
+            if !done[geometry.nearest] {
+                guard body(geometry.nearest) else { return }
                 left -= 1
-                if left == 0 { return }
+            }
+            let likely = live.filter { !done[$0] && probabilities[$0] > 0 }.sorted(by: isMoreLikely)
+            for row in likely {
+                guard left > 0, body(row) else { return }
+                left -= 1
+            }
+            var rank = firstOpenRank
+            while left > 0, let row = ranking.row(atRank: rank) {
+                rank += 1
+                if done[row] || row == geometry.nearest || probabilities[row] > 0 { continue }
+                guard body(row) else { return }
+                left -= 1
             }
             return
         }
-        var positions = (0..<done.count).filter { !done[$0] }
-        if let first = positions.first {
-            // Position 0 (the nearest centroid) goes first while unscanned; then by probability,
-            // ties to the nearer centroid, as `next()` chooses.
-            let rest = (first == 0 ? Array(positions.dropFirst()) : positions).sorted {
-                probabilities[$0] != probabilities[$1] ? probabilities[$0] > probabilities[$1] : $0 < $1
-            }
-            positions = first == 0 ? [0] + rest : rest
+        var rank = firstOpenRank
+        while left > 0, let row = ranking.row(atRank: rank) {
+            rank += 1
+            if done[row] { continue }
+            guard body(row) else { return }
+            left -= 1
         }
-        for position in positions.prefix(count) { body(position, geometry.order[position]) }
+    }
+
+    /// The next row to scan: the nearest unscanned centroid, or in probability order the nearest
+    /// centroid first and then the most probable unscanned candidate (ties to the nearer; the
+    /// nearest unscanned when no candidate has a probability left).
+    private mutating func nextRow() -> Int? {
+        if scan.order == .probability {
+            if !done[geometry.nearest] { return geometry.nearest }
+            var best = -1
+            for row in live where !done[row] && probabilities[row] > 0 {
+                if best < 0 || isMoreLikely(row, best) { best = row }
+            }
+            if best >= 0 { return best }
+        }
+        while let row = ranking.row(atRank: firstOpenRank) {
+            if !done[row] { return row }
+            firstOpenRank += 1
+        }
+        return nil
+    }
+
+    /// Probability order: higher probability first, ties to the nearer centroid, then the lower row.
+    private func isMoreLikely(_ a: Int, _ b: Int) -> Bool {
+        if probabilities[a] != probabilities[b] { return probabilities[a] > probabilities[b] }
+        let da = geometry.squaredDistances[a]
+        let db = geometry.squaredDistances[b]
+        return da != db ? da < db : a < b
     }
 
     private func mass() -> Float {
         var total: Float = 0
-        for i in 0..<done.count where done[i] { total += probabilities[i] }
+        for row in scannedRows { total += probabilities[row] }
         return total
     }
 }
