@@ -1,7 +1,8 @@
 /// The recall calibrations of one index, per k, measured on first use and measured again once the
 /// index has changed enough — splits plus merges amounting to a tenth of the partitions (at least
 /// 16), its size changed by more than 10 %, or a level added or removed — plus the calibration
-/// queries a user pinned.
+/// queries and their exact neighbours (``neighbours``), which are kept current between
+/// measurements.
 ///
 /// Thread safety: any thread; one mutex guards the table, and measuring happens outside it (two
 /// threads may measure at once; the later result wins, which is harmless).
@@ -14,14 +15,13 @@ final class CalibrationCache: Sendable {
     }
 
     private let entries = Locked<[Int: Entry]>([:])
-    private let pinned = Locked<[Float]?>(nil)
+    /// The calibration queries and their exact neighbours (their own lock).
+    let neighbours = CalibrationNeighbours()
 
-    /// Queries given by the user to calibrate on (``VectorIndex/calibrate(queries:k:)``), if any.
-    var pinnedQueries: [Float]? { pinned.withLock { $0 } }
-
-    /// Replaces the pinned calibration queries and forgets every calibration.
+    /// Calibrates on `queries` from now on (``VectorIndex/calibrate(queries:k:)``) and forgets
+    /// every calibration.
     func pin(_ queries: [Float]) {
-        pinned.withLock { $0 = queries }
+        neighbours.pin(queries)
         removeAll()
     }
 
