@@ -121,7 +121,8 @@ extension VectorIndex {
                 k: k, base: levels[0], metric: metric.kernelMetric, threads: threads,
                 sampleSize: configuration.calibrationQueries, seed: configuration.seed)
             return RecallCalibration.measure(
-                truth: truth, levels: levels, metric: metric, search: engine, k: k, threads: threads)
+                truth: truth, levels: levels, metric: metric, search: engine, k: k, threads: threads,
+                separations: separationTable())
         }
         let plan = calibration.plan(for: target)
         var scan = AdaptiveScan(levels: levels, metric: metric, search: engine)

@@ -21,11 +21,13 @@ enum CalibrationTrace {
     ///   - query: `dimension` floats.
     ///   - neighbours: the query's exact neighbour list among the stored vectors.
     ///   - own: the id the query was sampled from (excluded from `neighbours`), if any.
+    ///   - geometry: the query's candidate geometry when already computed (nil: the scan's own).
     /// - Returns: (statistic, recall) after each scanned partition; empty when the list is.
     /// - Complexity: O(candidates × d) for the geometry, O(size × d) per partition scanned before
     ///   the heap settles, O(list) per partition after.
     static func record(
-        query: UnsafePointer<Float>, neighbours list: NeighbourList, own: Int64?, k: Int, scan: AdaptiveScan
+        query: UnsafePointer<Float>, neighbours list: NeighbourList, own: Int64?, k: Int, scan: AdaptiveScan,
+        geometry: CandidateGeometry? = nil
     ) -> [(estimate: Float, recall: Float)] {
         let base = scan.levels[0]
         let kernel = scan.metric.kernelMetric
@@ -40,7 +42,8 @@ enum CalibrationTrace {
             let distance = ExactNeighbours.distance(query, row, dimension: base.dimension, metric: kernel)
             ownEntry = (Int(location.partition), distance)
         }
-        var cursor = AdaptiveCursor(scan: scan, query: query, k: k + extra, threshold: .infinity, maxPartitions: .max)
+        var cursor = AdaptiveCursor(
+            scan: scan, query: query, k: k + extra, threshold: .infinity, maxPartitions: .max, geometry: geometry)
         var trace: [(estimate: Float, recall: Float)] = []
         var found = 0
         var seen = 0

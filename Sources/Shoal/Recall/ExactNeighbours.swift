@@ -118,17 +118,22 @@ enum ExactNeighbours {
                                     out: out.baseAddress!, outStride: n)
                             }
                         }
-                        for query in 0..<queryCount {
-                            guard let bound = bounds[query] else { continue }
-                            for i in 0..<n where ids[start + i] != own[query] {
-                                if let bound {
-                                    let margin = slack * (qn[query] + rowNorms[i])
-                                    guard screen[query * n + i] <= bound.distance + margin else { continue }
+                        // A pair passes the screen when screen − slack·‖x‖² ≤ bound + slack·‖q‖².
+                        let allowance = rowNorms.map { slack * $0 }
+                        screen.withUnsafeBufferPointer { sp in
+                            allowance.withUnsafeBufferPointer { ap in
+                                for query in 0..<queryCount {
+                                    guard let bound = bounds[query] else { continue }
+                                    let line = sp.baseAddress! + query * n
+                                    let limit = (bound?.distance ?? .infinity) + slack * qn[query]
+                                    let origin = q.baseAddress! + query * d
+                                    for i in 0..<n where line[i] - ap[i] <= limit && ids[start + i] != own[query] {
+                                        let value = distance(origin, block + i * d, dimension: d, metric: metric)
+                                        let entry = (distance: value, id: ids[start + i])
+                                        if let bound, !precedes(entry, bound) { continue }
+                                        lists[query].append(entry)
+                                    }
                                 }
-                                let value = distance(q.baseAddress! + query * d, block + i * d, dimension: d, metric: metric)
-                                let entry = (distance: value, id: ids[start + i])
-                                if let bound, !precedes(entry, bound) { continue }
-                                lists[query].append(entry)
                             }
                         }
                     }

@@ -106,29 +106,77 @@ final class RecallCalibration: Sendable {
     }
 
     /// Measures traces for the calibration queries of `truth` (their exact neighbours known).
-    /// - Complexity: O(queries × (candidates × d + scanned × size × d)) spread over `threads`,
+    /// - Parameter separations: the index's table of top-level centroid distances, when it has one.
+    /// - Complexity: O(queries × (partitions × d + scanned × size × d)) spread over `threads`,
     ///   where only the partitions scanned before a query's first `k + 1` neighbours are found are
     ///   read in full (``CalibrationTrace``).
     static func measure(
         truth: CalibrationTruth, levels: [PartitionStore], metric: DistanceMetric, search: LevelSearch, k: Int,
-        threads: Int
+        threads: Int, separations: SeparationTable? = nil
     ) -> RecallCalibration {
         let base = levels[0]
         let d = base.dimension
         let count = truth.lists.count
         guard count > 0, base.count > k + 1, levels.count > 1 else { return RecallCalibration(traces: []) }
         let traces = WorkerSlots<[(estimate: Float, recall: Float)]>(count: count)
-        let scan = AdaptiveScan(levels: levels, metric: metric, search: search)
-        let shared = SendableBox((truth, traces, scan))
+        var scan = AdaptiveScan(levels: levels, metric: metric, search: search)
+        scan.separations = separations
+        let centroids = CentroidBlock(levels: levels, limit: scan.initialCandidates)
+        let shared = SendableBox((truth, traces, scan, centroids))
         Parallel.forEach(count: count, threads: threads) { _, q in
-            let (truth, traces, scan) = shared.value
+            let (truth, traces, scan, centroids) = shared.value
             let trace = truth.queries.withUnsafeBufferPointer { buffer in
-                CalibrationTrace.record(
-                    query: buffer.baseAddress! + q * d, neighbours: truth.lists[q], own: truth.own?[q], k: k,
-                    scan: scan)
+                let query = buffer.baseAddress! + q * d
+                return CalibrationTrace.record(
+                    query: query, neighbours: truth.lists[q], own: truth.own?[q], k: k, scan: scan,
+                    geometry: centroids?.geometry(query: query, separations: scan.separations))
             }
             traces.set(q, trace)
         }
         return RecallCalibration(traces: traces.all)
+    }
+}
+
+/// Every base partition's centroid in one block, when every base partition is an initial APS
+/// candidate (at most `initialCandidates` of them): then a query's candidate geometry needs no
+/// search of the level above, and the block is gathered once for all calibration queries. With
+/// two levels it is the flat top partition's rows, in slot order (the order of its separation
+/// table).
+struct CentroidBlock {
+    let rows: [Float]
+    let ids: [Int64]
+    let dimension: Int
+
+    /// nil when there are more base partitions than `limit`, or no level above the base.
+    /// - Complexity: O(partitions × d).
+    init?(levels: [PartitionStore], limit: Int) {
+        let total = levels[0].partitions.count
+        guard levels.count > 1, total > 0, total <= limit else { return nil }
+        let d = levels[1].dimension
+        var rows = [Float]()
+        var ids = [Int64]()
+        rows.reserveCapacity(total * d)
+        ids.reserveCapacity(total)
+        for pid in levels[1].partitions.keys.sorted() {
+            guard let partition = levels[1].partitions[pid] else { continue }
+            rows += UnsafeBufferPointer(start: partition.vectors, count: partition.count * d)
+            ids += UnsafeBufferPointer(start: partition.ids, count: partition.count)
+        }
+        guard ids.count == total else { return nil }
+        self.rows = rows
+        self.ids = ids
+        dimension = d
+    }
+
+    /// The candidate geometry of every base partition for `query`.
+    /// - Complexity: O(partitions × d + partitions log partitions).
+    func geometry(query: UnsafePointer<Float>, separations: SeparationTable?) -> CandidateGeometry {
+        rows.withUnsafeBufferPointer { r in
+            ids.withUnsafeBufferPointer { i in
+                CandidateGeometry(
+                    query: query, rows: r.baseAddress!, ids: i.baseAddress!, count: ids.count, dimension: dimension,
+                    separations: separations)
+            }
+        }
     }
 }
