@@ -44,18 +44,13 @@ enum CalibrationTrace {
         }
         var cursor = AdaptiveCursor(
             scan: scan, query: query, k: k + extra, threshold: .infinity, maxPartitions: .max, geometry: geometry)
+        let scratch = ScanScratch()
         var trace: [(estimate: Float, recall: Float)] = []
         var found = 0
         var seen = 0
         while let (position, pid) = cursor.next(), let partition = base.partitions[pid] {
             let settled = list.complete || seen >= settledAt
-            if !settled {
-                let d = base.dimension
-                for slot in 0..<partition.count {
-                    let distance = ExactNeighbours.distance(query, partition.vectors + slot * d, dimension: d, metric: kernel)
-                    cursor.heap.push(query: 0, distance: distance, id: partition.ids[slot])
-                }
-            }
+            if !settled { scanInFull(partition, query: query, metric: kernel, into: cursor.heap, scratch: scratch) }
             for (i, home) in partitions.enumerated() where home == pid {
                 if settled { cursor.heap.push(query: 0, distance: list.distances[i], id: list.ids[i]) }
                 seen += 1
@@ -70,5 +65,32 @@ enum CalibrationTrace {
             if found == truthCount { break }
         }
         return trace
+    }
+
+    /// Pushes every row of `partition` into `heap` with its one-row distance. Under squared L2 the
+    /// block kernel screens the rows first: both kernels sum the same squares in different orders,
+    /// each within a relative d·ε of the exact sum, so a row whose block distance exceeds the heap's
+    /// worst by more than that cannot enter, and only the others get their one-row distance.
+    /// - Complexity: O(size × d).
+    private static func scanInFull(
+        _ partition: Partition, query: UnsafePointer<Float>, metric: KernelMetric, into heap: TopKBuffers,
+        scratch: ScanScratch
+    ) {
+        let d = partition.dimension
+        let rows = partition.count
+        guard metric == .squaredL2, rows > 0 else {
+            for slot in 0..<rows {
+                let distance = ExactNeighbours.distance(query, partition.row(slot), dimension: d, metric: metric)
+                heap.push(query: 0, distance: distance, id: partition.ids[slot])
+            }
+            return
+        }
+        scratch.reserveDistances(rows)
+        Kernels.distances(metric, query: query, rows: partition.vectors, count: rows, dimension: d, out: scratch.distances)
+        let factor = 1 + 4 * Float(d) * Float.ulpOfOne
+        for slot in 0..<rows where scratch.distances[slot] <= heap.threshold(query: 0) * factor {
+            let distance = ExactNeighbours.distance(query, partition.row(slot), dimension: d, metric: metric)
+            heap.push(query: 0, distance: distance, id: partition.ids[slot])
+        }
     }
 }
