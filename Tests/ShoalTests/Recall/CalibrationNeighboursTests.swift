@@ -76,7 +76,7 @@ import Testing
             if step % 3 == 2 {
                 // Remove a whole neighbourhood, so some lists run short and are dropped.
                 let victims = index.calibrations.neighbours.currentLists.compactMap { $0 }.first?.ids ?? []
-                var ids = Set(victims.prefix(15))
+                var ids = Set(victims.prefix(max(0, victims.count - k + 1)))
                 let all = index.allIDs()
                 for _ in 0..<30 { ids.insert(all[Int(random.next() % UInt64(all.count))]) }
                 try index.remove(ids: Array(ids))
