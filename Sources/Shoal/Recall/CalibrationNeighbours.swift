@@ -239,6 +239,41 @@ final class CalibrationNeighbours: Sendable {
         }
     }
 
+    /// Appends a description of each broken list invariant (see ``NeighbourList``) to `found`, up
+    /// to `limit` in all: every entry is a stored vector other than the query's own, the entries
+    /// are in (distance, id) order with their exact distances, at most ``depth(for:)`` of them, and
+    /// a complete list holds every stored vector but the query's own. Must hold the index's lock.
+    /// - Complexity: O(queries × depth × d).
+    func collectViolations(base: PartitionStore, metric: KernelMetric, into found: inout [String], limit: Int) {
+        guard let set = state.withLock({ $0.set }) else { return }
+        let d = set.dimension
+        for (q, list) in set.lists.enumerated() {
+            guard let list, found.count < limit else { continue }
+            if list.count > set.depth {
+                found.append("calibration query \(q) keeps \(list.count) neighbours, more than its depth \(set.depth)")
+            }
+            if list.complete, list.count != base.count - (base.contains(set.excluded(q)) ? 1 : 0) {
+                found.append("calibration query \(q)'s complete list holds \(list.count) of \(base.count) vectors")
+            }
+            set.queries.withUnsafeBufferPointer { queries in
+                for i in 0..<list.count where found.count < limit {
+                    let id = list.ids[i]
+                    guard id != set.excluded(q), let row = base.vector(for: id) else {
+                        found.append("calibration query \(q) lists id \(id), which is its own or not stored")
+                        continue
+                    }
+                    let exact = ExactNeighbours.distance(queries.baseAddress! + q * d, row, dimension: d, metric: metric)
+                    if exact != list.distances[i] {
+                        found.append("calibration query \(q) lists id \(id) at \(list.distances[i]), not \(exact)")
+                    }
+                    if i > 0, !ExactNeighbours.precedes((list.distances[i - 1], list.ids[i - 1]), (exact, id)) {
+                        found.append("calibration query \(q)'s neighbours are out of order at \(i)")
+                    }
+                }
+            }
+        }
+    }
+
     /// The lists kept now (nil for one to be computed), for tests.
     var currentLists: [NeighbourList?] { state.withLock { $0.set?.lists ?? [] } }
 }

@@ -22,6 +22,7 @@ import Testing
         let stored = try storedPairs(index)
         let lists = index.calibrations.neighbours.currentLists
         #expect(lists.count == queries.count / d, sourceLocation: sourceLocation)
+        #expect(index.invariantViolations().isEmpty, sourceLocation: sourceLocation)
         for (q, list) in lists.enumerated() {
             guard let list else { continue }
             let query = row(queries, q, dimension: d)
