@@ -164,6 +164,36 @@ import Testing
         #expect(index.calibrations.neighbours.currentLists == before)
     }
 
+    @Test func listsStayExactWhileAddsRemovesAndRecallSearchesRunTogether() async throws {
+        var random = SeededRandom(seed: 46)
+        let index = try makeIndex(&random)
+        let d = index.dimension
+        let k = 5
+        let queries = random.clusteredRows(32, dimension: d, clusters: 12)
+        try index.calibrate(queries: queries, k: k)
+        let batches = (0..<16).map { _ in random.clusteredRows(30, dimension: d, clusters: 12) }
+        let probes = random.clusteredRows(8, dimension: d, clusters: 12)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<2 {
+                group.addTask {
+                    for b in stride(from: worker, to: batches.count, by: 2) {
+                        try index.add(vectors: batches[b], ids: (0..<Int64(30)).map { 50_000 + Int64(b) * 30 + $0 })
+                        try index.remove(ids: (0..<Int64(12)).map { Int64(b) * 60 + Int64(worker) * 12 + $0 })
+                    }
+                }
+            }
+            group.addTask {
+                for _ in 0..<12 {
+                    _ = try index.search(batch: probes, options: SearchOptions(k: k, recallTarget: 0.9))
+                    index.maintain()
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(index.count == 1500 + 16 * 30 - 16 * 12)
+        try expectListsMatchBruteForce(index, queries: queries, own: nil, k: k)
+    }
+
     @Test func aTraceMatchesTheFullScanItStandsFor() throws {
         var random = SeededRandom(seed: 45)
         let index = try makeIndex(&random)
