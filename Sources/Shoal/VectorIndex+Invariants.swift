@@ -13,7 +13,8 @@ extension VectorIndex {
     /// partition ids are below the next fresh id; every component is finite; under cosine, every
     /// stored vector has unit length (within 10⁻³); each level above the base holds exactly one
     /// centroid per partition of the level below, stored under that partition's id; the top level
-    /// is one partition.
+    /// is one partition; the exact neighbours kept for recall calibration are stored vectors, in
+    /// distance order, with their exact distances.
     /// - Throws: ``ShoalError/Code/brokenInvariant`` naming the first violations.
     /// - Complexity: O(n × d), under the shared lock (searches go on; writers wait).
     public func validateStructure() throws(ShoalError) {
@@ -54,6 +55,10 @@ extension VectorIndex {
                     + missing.joined(separator: ", ") + "], centroids of no partition [" + extra.joined(separator: ", ") + "])")
         }
         if metric.normalizes { collectUnnormalised(into: &found, limit: limit) }
+        if found.count < limit {
+            calibrations.neighbours.collectViolations(
+                base: levels[0], metric: metric.kernelMetric, into: &found, limit: limit)
+        }
         return found
     }
 

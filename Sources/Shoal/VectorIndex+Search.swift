@@ -79,8 +79,9 @@ extension VectorIndex {
     /// meets the target on average. By default it calibrates on stored vectors used as queries;
     /// when your queries come from a different distribution (other images, questions instead of
     /// passages), give a few hundred representative queries here and the targets will be met on
-    /// them. The exact neighbours of each are found by brute force, so this costs about
-    /// `queries × n × d` operations, once per k used afterwards.
+    /// them. The exact neighbours of each are found by brute force once, about `queries × n × d`
+    /// operations, and then kept current by every `add` (about `queries × added × d` more) and
+    /// `remove`; measuring again after the index has changed costs one recall-target scan per query.
     ///
     /// - Parameters:
     ///   - queries: row-major, `count * dimension` finite floats, at least 16 queries.
@@ -116,15 +117,12 @@ extension VectorIndex {
             k: k, changes: statistics.splits + statistics.merges, levels: levels.count,
             partitions: levels[0].partitions.count, count: levels[0].count
         ) {
-            if let pinned = calibrations.pinnedQueries {
-                return RecallCalibration.measure(
-                    queries: pinned, own: nil, levels: levels, metric: metric, search: engine, k: k, threads: threads)
-            }
-            let sample = RecallCalibration.baseSample(
-                levels: levels, sampleSize: configuration.calibrationQueries, seed: configuration.seed)
+            let truth = calibrations.neighbours.truth(
+                k: k, base: levels[0], metric: metric.kernelMetric, threads: threads,
+                sampleSize: configuration.calibrationQueries, seed: configuration.seed)
             return RecallCalibration.measure(
-                queries: sample.queries, own: sample.own, levels: levels, metric: metric, search: engine, k: k,
-                threads: threads)
+                truth: truth, levels: levels, metric: metric, search: engine, k: k, threads: threads,
+                separations: separationTable())
         }
         let plan = calibration.plan(for: target)
         var scan = AdaptiveScan(levels: levels, metric: metric, search: engine)

@@ -30,14 +30,20 @@ extension VectorIndex {
         if metric.normalizes { try Validation.normalizeForCosine(&stored, dimension: d, what: "vectors") }
         // The nearest-centroid search runs under the shared lock, so searches go on meanwhile.
         // So do the copies into grown partition buffers (and a grown id map), when they are needed.
+        // So does screening them against the calibration queries' neighbour lists.
         let generation: Int
         var placement: BatchPlacement
-        (generation, placement) = try lock.withReadLock { () throws(ShoalError) -> (Int, BatchPlacement) in
+        let calibration: CalibrationAddition?
+        (generation, placement, calibration) = try lock.withReadLock {
+            () throws(ShoalError) -> (Int, BatchPlacement, CalibrationAddition?) in
             try rejectStored(ids)
+            let workers = threadCount(threads)
             let targets = nearestPartitions(of: stored, count: n, atLevel: 0, threads: threads)
             var placement = BatchPlacement(targets: targets, vectors: stored, ids: ids, dimension: d)
             placement.prepareGrowth(in: levels[0])
-            return (structureGeneration, placement)
+            let calibration = calibrations.neighbours.prepareAdd(
+                vectors: stored, ids: ids, metric: metric.kernelMetric, threads: workers)
+            return (structureGeneration, placement, calibration)
         }
         let due = try lock.withWriteLock { () throws(ShoalError) -> Bool in
             try rejectStored(ids)
@@ -49,6 +55,7 @@ extension VectorIndex {
                 placement = BatchPlacement(targets: targets, vectors: stored, ids: ids, dimension: d)
             }
             placement.append(to: base)
+            calibrations.neighbours.commitAdd(calibration, vectors: stored, ids: ids, metric: metric.kernelMetric)
             operationsSinceMaintenance += 1
             return maintenanceIsDueLocked()
         }
@@ -84,6 +91,7 @@ extension VectorIndex {
                     .unknownID, "\(unknown.count) of \(ids.count) ids are not stored (\(shown)\(more)); nothing was removed")
             }
             for id in ids { base.remove(id: id) }
+            calibrations.neighbours.commitRemove(seen)
             operationsSinceMaintenance += 1
             return maintenanceIsDueLocked()
         }

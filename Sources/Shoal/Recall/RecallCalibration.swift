@@ -4,11 +4,12 @@ import ShoalKernels
 ///
 /// The spherical-cap estimate is only a model: on real data it is biased (the reference
 /// implementation returned 0.87 when asked for 0.9, and about 0.7 for every target on CLIP
-/// vectors). So Shoal measures the bias: it samples stored vectors as queries, finds their exact
-/// neighbours (excluding the query vector itself), runs APS on each while recording, after every
-/// partition, the model's estimate and the true recall, and then picks for each target the smallest
-/// threshold whose mean true recall over the sample reaches the target. Scans in the trace stop once
-/// the true recall is 1, so a threshold past the last recorded estimate keeps recall 1.
+/// vectors). So Shoal measures the bias: on calibration queries whose exact neighbours are known
+/// (``CalibrationNeighbours``: queries a user pinned, or stored vectors scored without their own
+/// id), it runs APS while recording, after every partition, the model's estimate and the true
+/// recall (``CalibrationTrace``), and then picks for each target the smallest threshold whose mean
+/// true recall over the sample reaches the target. Scans in the trace stop once the true recall is
+/// 1, so a threshold past the last recorded estimate keeps recall 1.
 ///
 /// Thread safety: immutable after construction.
 final class RecallCalibration: Sendable {
@@ -104,109 +105,78 @@ final class RecallCalibration: Sendable {
         return high
     }
 
-    /// Stored vectors to use as calibration queries: `sampleSize` of them (chosen with `seed`),
-    /// each to be scored without its own id.
-    static func baseSample(levels: [PartitionStore], sampleSize: Int, seed: UInt64) -> (queries: [Float], own: [Int64]) {
-        let base = levels[0]
-        let d = base.dimension
-        let ids = base.locations.keys.sorted()
-        var random = SeededGenerator(seed: seed)
-        let chosen = random.sample(min(sampleSize, ids.count), from: ids.count).map { ids[$0] }
-        var queries = [Float](repeating: 0, count: chosen.count * d)
-        for (i, id) in chosen.enumerated() {
-            guard let row = base.vector(for: id) else { continue }
-            for j in 0..<d { queries[i * d + j] = row[j] }
-        }
-        return (queries, chosen)
-    }
-
-    /// Measures traces for calibration queries (row-major). `own[i]`, when given, is an id that
-    /// query `i` must not count (the stored vector it was taken from).
-    /// - Complexity: O(queries × (n × d + scanned × size × d)), spread over `threads`.
+    /// Measures traces for the calibration queries of `truth` (their exact neighbours known).
+    /// - Parameter separations: the index's table of top-level centroid distances, when it has one.
+    /// - Complexity: O(queries × (partitions × d + scanned × size × d)) spread over `threads`,
+    ///   where only the partitions scanned before a query's first `k + 1` neighbours are found are
+    ///   read in full (``CalibrationTrace``).
     static func measure(
-        queries: [Float], own: [Int64]?, levels: [PartitionStore], metric: DistanceMetric, search: LevelSearch,
-        k: Int, threads: Int
+        truth: CalibrationTruth, levels: [PartitionStore], metric: DistanceMetric, search: LevelSearch, k: Int,
+        threads: Int, separations: SeparationTable? = nil
     ) -> RecallCalibration {
         let base = levels[0]
         let d = base.dimension
-        let count = queries.count / d
+        let count = truth.lists.count
         guard count > 0, base.count > k + 1, levels.count > 1 else { return RecallCalibration(traces: []) }
-        let excluded = own ?? Array(repeating: Int64.min, count: count)
-        let extra = own == nil ? 0 : 1
-        let truths = exactNeighbours(
-            queries: queries, excluding: excluded, base: base, k: k, extra: extra, metric: metric, threads: threads)
-        let traces = TraceCollector(count: count)
-        let scan = AdaptiveScan(levels: levels, metric: metric, search: search)
-        let shared = SendableBox((queries, truths, traces, excluded, scan))
+        let traces = WorkerSlots<[(estimate: Float, recall: Float)]>(count: count)
+        var scan = AdaptiveScan(levels: levels, metric: metric, search: search)
+        scan.separations = separations
+        let centroids = CentroidBlock(levels: levels, limit: scan.initialCandidates)
+        let shared = SendableBox((truth, traces, scan, centroids))
         Parallel.forEach(count: count, threads: threads) { _, q in
-            let (queries, truths, traces, excluded, scan) = shared.value
-            let truth = truths[q]
-            var trace: [(estimate: Float, recall: Float)] = []
-            queries.withUnsafeBufferPointer { buffer in
-                _ = scan.run(
-                    query: buffer.baseAddress! + q * d, k: k + extra, threshold: .infinity, maxPartitions: Int.max
-                ) { estimate, heap in
-                    let found = heap.sorted(query: 0).lazy.map(\.id).filter { $0 != excluded[q] }.prefix(k)
-                    let recall = Float(found.filter(truth.contains).count) / Float(max(1, truth.count))
-                    trace.append((estimate, recall))
-                    return recall < 1
-                }
+            let (truth, traces, scan, centroids) = shared.value
+            let trace = truth.queries.withUnsafeBufferPointer { buffer in
+                let query = buffer.baseAddress! + q * d
+                return CalibrationTrace.record(
+                    query: query, neighbours: truth.lists[q], own: truth.own?[q], k: k, scan: scan,
+                    geometry: centroids?.geometry(query: query, separations: scan.separations))
             }
-            traces.store(trace, at: q)
+            traces.set(q, trace)
         }
         return RecallCalibration(traces: traces.all)
     }
-
-    /// Exact top-k ids of each query among the stored vectors, leaving out the query's own id.
-    private static func exactNeighbours(
-        queries: [Float], excluding own: [Int64], base: PartitionStore, k: Int, extra: Int, metric: DistanceMetric,
-        threads: Int
-    ) -> [Set<Int64>] {
-        let count = own.count
-        let d = base.dimension
-        // Every query against every partition: the batched kernel reads each partition once for
-        // all the queries. Its dot-product form of L2 rounds differently from the direct form (on
-        // data with large norms, such as raw pixels, enough to reorder near ties), so it only
-        // shortlists twice as many candidates, which are then ranked with the direct kernel.
-        let shortlist = 2 * (k + extra) + 8
-        let pids = base.partitions.keys.sorted()
-        var probes = [Int]()
-        probes.reserveCapacity(count * pids.count)
-        for _ in 0..<count { probes += pids }
-        let candidates = queries.withUnsafeBufferPointer { buffer in
-            BatchScan.run(
-                level: base, queries: buffer.baseAddress!, queryCount: count, probes: probes,
-                probesPerQuery: pids.count, k: shortlist, metric: metric.kernelMetric, threads: threads)
-        }
-        let heaps = TopKBuffers(queryCount: count, k: k + extra)
-        let shared = SendableBox((queries, candidates, heaps, base))
-        Parallel.forEach(count: count, threads: threads) { _, q in
-            let (queries, candidates, heaps, base) = shared.value
-            queries.withUnsafeBufferPointer { buffer in
-                for hit in candidates.sorted(query: q) {
-                    guard let row = base.vector(for: hit.id) else { continue }
-                    var distance: Float = 0
-                    Kernels.distances(
-                        metric.kernelMetric, query: buffer.baseAddress! + q * d, rows: row, count: 1, dimension: d,
-                        out: &distance)
-                    heaps.push(query: q, distance: distance, id: hit.id)
-                }
-            }
-        }
-        return (0..<count).map { q in Set(heaps.sorted(query: q).map(\.id).filter { $0 != own[q] }.prefix(k)) }
-    }
 }
 
-/// Collects per-query traces from worker threads (each query's slot is written once, by one worker).
-private final class TraceCollector: @unchecked Sendable {
-    private var slots: [[(estimate: Float, recall: Float)]]
-    private let lock = ReadWriteLock()
+/// Every base partition's centroid in one block, when every base partition is an initial APS
+/// candidate (at most `initialCandidates` of them): then a query's candidate geometry needs no
+/// search of the level above, and the block is gathered once for all calibration queries. With
+/// two levels it is the flat top partition's rows, in slot order (the order of its separation
+/// table).
+struct CentroidBlock {
+    let rows: [Float]
+    let ids: [Int64]
+    let dimension: Int
 
-    init(count: Int) { slots = Array(repeating: [], count: count) }
-
-    func store(_ trace: [(estimate: Float, recall: Float)], at index: Int) {
-        lock.withWriteLock { slots[index] = trace }
+    /// nil when there are more base partitions than `limit`, or no level above the base.
+    /// - Complexity: O(partitions × d).
+    init?(levels: [PartitionStore], limit: Int) {
+        let total = levels[0].partitions.count
+        guard levels.count > 1, total > 0, total <= limit else { return nil }
+        let d = levels[1].dimension
+        var rows = [Float]()
+        var ids = [Int64]()
+        rows.reserveCapacity(total * d)
+        ids.reserveCapacity(total)
+        for pid in levels[1].partitions.keys.sorted() {
+            guard let partition = levels[1].partitions[pid] else { continue }
+            rows += UnsafeBufferPointer(start: partition.vectors, count: partition.count * d)
+            ids += UnsafeBufferPointer(start: partition.ids, count: partition.count)
+        }
+        guard ids.count == total else { return nil }
+        self.rows = rows
+        self.ids = ids
+        dimension = d
     }
 
-    var all: [[(estimate: Float, recall: Float)]] { lock.withReadLock { slots } }
+    /// The candidate geometry of every base partition for `query`.
+    /// - Complexity: O(partitions × d + partitions log partitions).
+    func geometry(query: UnsafePointer<Float>, separations: SeparationTable?) -> CandidateGeometry {
+        rows.withUnsafeBufferPointer { r in
+            ids.withUnsafeBufferPointer { i in
+                CandidateGeometry(
+                    query: query, rows: r.baseAddress!, ids: i.baseAddress!, count: ids.count, dimension: dimension,
+                    separations: separations)
+            }
+        }
+    }
 }

@@ -1,0 +1,96 @@
+import ShoalKernels
+
+/// One calibration query's trace: the APS stopping statistic and the true recall after each
+/// partition scanned, until every true neighbour is found.
+///
+/// It makes the stopping decisions of ``AdaptiveScan`` (the same cursor, with a heap of `k + 1`
+/// when the query's own id is excluded, since that vector is then stored and nearest), but reads
+/// partitions in full only until the heap is *settled*. The query's exact neighbour list is a
+/// prefix of the stored vectors in distance order, so once the scanned partitions hold `k + extra`
+/// of its entries (counting the own vector), the heap's contents are exactly the list entries (and
+/// own vector) among them, and nothing else that is scanned later can enter it. From then on, a
+/// partition's scan is the push of its list entries: the heap, the radius and every estimate are
+/// those of the full scan, at O(list) per partition instead of O(size × d). Partitions read in
+/// full use the one-row kernel, as the list's distances do, so the trace does not depend on when
+/// the heap settled (on how long the list is): a list kept current through adds and removes gives
+/// the same trace as one computed afresh. The true recall after a partition is the share of the
+/// query's `k` true neighbours in the partitions scanned so far (which is what the heap's best `k`
+/// hold, its order agreeing with the list's).
+enum CalibrationTrace {
+    /// - Parameters:
+    ///   - query: `dimension` floats.
+    ///   - neighbours: the query's exact neighbour list among the stored vectors.
+    ///   - own: the id the query was sampled from (excluded from `neighbours`), if any.
+    ///   - geometry: the query's candidate geometry when already computed (nil: the scan's own).
+    /// - Returns: (statistic, recall) after each scanned partition; empty when the list is.
+    /// - Complexity: O(candidates × d) for the geometry, O(size × d) per partition scanned before
+    ///   the heap settles, O(list) per partition after.
+    static func record(
+        query: UnsafePointer<Float>, neighbours list: NeighbourList, own: Int64?, k: Int, scan: AdaptiveScan,
+        geometry: CandidateGeometry? = nil
+    ) -> [(estimate: Float, recall: Float)] {
+        let base = scan.levels[0]
+        let kernel = scan.metric.kernelMetric
+        let truthCount = min(k, list.count)
+        guard truthCount > 0 else { return [] }
+        let extra = own == nil ? 0 : 1
+        let settledAt = k + extra
+        // The partition of each list entry, and of the own vector while it is stored.
+        let partitions = list.ids.map { id in base.locations[id].map { Int($0.partition) } ?? -1 }
+        var ownEntry: (partition: Int, distance: Float)?
+        if let own, let location = base.locations[own], let row = base.vector(for: own) {
+            let distance = ExactNeighbours.distance(query, row, dimension: base.dimension, metric: kernel)
+            ownEntry = (Int(location.partition), distance)
+        }
+        var cursor = AdaptiveCursor(
+            scan: scan, query: query, k: k + extra, threshold: .infinity, maxPartitions: .max, geometry: geometry)
+        let scratch = ScanScratch()
+        var trace: [(estimate: Float, recall: Float)] = []
+        var found = 0
+        var seen = 0
+        while let (position, pid) = cursor.next(), let partition = base.partitions[pid] {
+            let settled = list.complete || seen >= settledAt
+            if !settled { scanInFull(partition, query: query, metric: kernel, into: cursor.heap, scratch: scratch) }
+            for (i, home) in partitions.enumerated() where home == pid {
+                if settled { cursor.heap.push(query: 0, distance: list.distances[i], id: list.ids[i]) }
+                seen += 1
+                if i < truthCount { found += 1 }
+            }
+            if let ownEntry, ownEntry.partition == pid {
+                if settled, let own { cursor.heap.push(query: 0, distance: ownEntry.distance, id: own) }
+                seen += 1
+            }
+            let statistic = cursor.advance(position: position)
+            trace.append((statistic, Float(found) / Float(truthCount)))
+            if found == truthCount { break }
+        }
+        return trace
+    }
+
+    /// Pushes every row of `partition` into `heap` with its one-row distance. Under squared L2 the
+    /// block kernel screens the rows first: both kernels sum the same squares in different orders,
+    /// each within a relative d·ε of the exact sum, so a row whose block distance exceeds the heap's
+    /// worst by more than that cannot enter, and only the others get their one-row distance.
+    /// - Complexity: O(size × d).
+    private static func scanInFull(
+        _ partition: Partition, query: UnsafePointer<Float>, metric: KernelMetric, into heap: TopKBuffers,
+        scratch: ScanScratch
+    ) {
+        let d = partition.dimension
+        let rows = partition.count
+        guard metric == .squaredL2, rows > 0 else {
+            for slot in 0..<rows {
+                let distance = ExactNeighbours.distance(query, partition.row(slot), dimension: d, metric: metric)
+                heap.push(query: 0, distance: distance, id: partition.ids[slot])
+            }
+            return
+        }
+        scratch.reserveDistances(rows)
+        Kernels.distances(metric, query: query, rows: partition.vectors, count: rows, dimension: d, out: scratch.distances)
+        let factor = 1 + 4 * Float(d) * Float.ulpOfOne
+        for slot in 0..<rows where scratch.distances[slot] <= heap.threshold(query: 0) * factor {
+            let distance = ExactNeighbours.distance(query, partition.row(slot), dimension: d, metric: metric)
+            heap.push(query: 0, distance: distance, id: partition.ids[slot])
+        }
+    }
+}
