@@ -47,7 +47,9 @@ extension VectorIndex {
     }
 
     /// The k-means of ``refine(around:radius:iterations:report:)``. Must hold the lock (the
-    /// shared one suffices); reads the partitions in place and copies only the moving rows.
+    /// shared one suffices); reads the partitions in place and copies only the moving rows. The
+    /// last round adds each partition's rows to their groups' sums right after assigning them,
+    /// while the partition is still in cache.
     func prepareRefinement(around children: [Int], radius: Int, iterations: Int) -> PreparedRefinement? {
         guard levels.count > 1 else { return nil }
         let base = levels[0]
@@ -69,18 +71,25 @@ extension VectorIndex {
         // assignment[p][i]: the group row i of partition set[p] goes to.
         var assignment = partitions.indices.map { [Int32](repeating: Int32($0), count: partitions[$0].count) }
         let everyGroup = Array(set.indices)
+        var sums = GroupSums(groups: set.count, dimension: d)
         for round in 0..<iterations {
-            if round > 0 { centroids = means(of: partitions, assignment: assignment, centroids: centroids) }
+            if round > 0 {
+                var previous = GroupSums(groups: set.count, dimension: d)
+                for (p, partition) in partitions.enumerated() { previous.add(partition, groups: assignment[p]) }
+                centroids = previous.means(keeping: centroids, normalised: metric != .l2)
+            }
             for (p, partition) in partitions.enumerated() where partition.count > 0 {
-                let isChild = childPositions.contains(p)
-                // The own centroid first, so that a tie keeps the row where it is.
-                let others = round == 0 && !isChild ? childPositions : everyGroup
-                let candidates = [p] + others.filter { $0 != p }
-                guard candidates.count > 1 else { continue }
-                assign(partition, among: candidates, centroids: centroids, into: &assignment[p])
+                if round == 0 && !childPositions.contains(p) {
+                    moveTowardChildren(partition, own: p, children: childPositions, centroids: centroids, into: &assignment[p])
+                } else {
+                    // The own centroid first, so that a tie keeps the row where it is.
+                    let candidates = [p] + everyGroup.filter { $0 != p }
+                    assign(partition, among: candidates, centroids: centroids, into: &assignment[p])
+                }
+                if round == iterations - 1 { sums.add(partition, groups: assignment[p]) }
             }
         }
-        let final = means(of: partitions, assignment: assignment, centroids: centroids)
+        let final = sums.means(keeping: centroids, normalised: metric != .l2)
         var ids: [Int64] = []
         var vectors: [Float] = []
         var origin: [Int32] = []
@@ -135,6 +144,56 @@ extension VectorIndex {
         return moved
     }
 
+    /// Moves each row of `partition` (group `own`) to the group in `children` whose centroid is
+    /// nearer than its own, the nearest one if several; a tie keeps the row. With `u = c − o` and
+    /// `t = (‖c‖² − ‖o‖²) / 2` for L2 (`t = 0` for inner product and cosine, whose score is
+    /// −⟨x, c⟩), a row `x` is nearer to `c` than to `o` exactly when `⟨x, u⟩ > t`, and `⟨x, u⟩ − t`
+    /// is half the amount by which it is nearer, so one dot product per child decides (no norms).
+    /// - Complexity: O(rows × children × d).
+    private func moveTowardChildren(
+        _ partition: Partition, own: Int, children: [Int], centroids: [Float], into groups: inout [Int32]
+    ) {
+        let d = dimension
+        let n = partition.count
+        let m = children.count
+        guard n > 0, m > 0 else { return }
+        var directions = [Float](repeating: 0, count: m * d)
+        var thresholds = [Float](repeating: 0, count: m)
+        for (k, child) in children.enumerated() {
+            var childNorm: Float = 0
+            var ownNorm: Float = 0
+            for j in 0..<d {
+                let c = centroids[child * d + j]
+                let o = centroids[own * d + j]
+                directions[k * d + j] = c - o
+                childNorm += c * c
+                ownNorm += o * o
+            }
+            thresholds[k] = metric == .l2 ? (childNorm - ownNorm) / 2 : 0
+        }
+        // −⟨x, u⟩ for every child and row, reading each row once (the directions are the queries).
+        var products = [Float](repeating: 0, count: m * n)
+        directions.withUnsafeBufferPointer { u in
+            products.withUnsafeMutableBufferPointer { out in
+                Kernels.batchDistances(
+                    .negatedDot, queries: u.baseAddress!, queryNorms: nil, queryCount: m, rows: partition.vectors,
+                    rowNorms: nil, rowCount: n, dimension: d, out: out.baseAddress!, outStride: n)
+            }
+        }
+        for i in 0..<n {
+            var best = Int32(own)
+            var bestMargin: Float = 0
+            for k in 0..<m {
+                let margin = -products[k * n + i] - thresholds[k]
+                if margin > bestMargin {
+                    bestMargin = margin
+                    best = Int32(children[k])
+                }
+            }
+            groups[i] = best
+        }
+    }
+
     /// Assigns each row of `partition` to the nearest of the `candidates` (group positions, whose
     /// centroids are rows of `centroids`), the first candidate winning ties.
     /// - Complexity: O(rows × candidates × d).
@@ -157,50 +216,6 @@ extension VectorIndex {
         for i in 0..<n { groups[i] = Int32(candidates[Int(positions[i])]) }
     }
 
-    /// The mean of each group's rows under `assignment` (normalised for inner product and
-    /// cosine); a group with no row keeps its centroid from `centroids`.
-    /// - Complexity: O(rows × d).
-    private func means(of partitions: [Partition], assignment: [[Int32]], centroids: [Float]) -> [Float] {
-        let d = dimension
-        let groups = partitions.count
-        var sums = [Double](repeating: 0, count: groups * d)
-        var counts = [Int](repeating: 0, count: groups)
-        // Float sums within one partition (bounded by its rows), folded into Double per partition.
-        var partial = [Float](repeating: 0, count: groups * d)
-        var seenIn = [Int](repeating: -1, count: groups)
-        partial.withUnsafeMutableBufferPointer { buffer in
-            let partial = buffer.baseAddress!
-            for (p, partition) in partitions.enumerated() {
-                var touched: [Int] = []
-                for (i, group) in assignment[p].enumerated() {
-                    let g = Int(group)
-                    if seenIn[g] != p {
-                        seenIn[g] = p
-                        touched.append(g)
-                    }
-                    counts[g] += 1
-                    let row = partition.row(i)
-                    let target = partial + g * d
-                    for j in 0..<d { target[j] += row[j] }
-                }
-                for g in touched {
-                    let target = partial + g * d
-                    for j in 0..<d {
-                        sums[g * d + j] += Double(target[j])
-                        target[j] = 0
-                    }
-                }
-            }
-        }
-        var result = centroids
-        for g in 0..<groups where counts[g] > 0 {
-            let scale = 1 / Double(counts[g])
-            for j in 0..<d { result[g * d + j] = Float(sums[g * d + j] * scale) }
-        }
-        if metric != .l2 { KMeans.normalizeRows(&result, dimension: d) }
-        return result
-    }
-
     /// The `k` partitions of `level` whose centroids are nearest to `vector`.
     func nearestPartitions(to vector: [Float], atLevel level: Int, k: Int) -> [Int] {
         guard level < levels.count - 1 else { return Array(levels[level].partitions.keys) }
@@ -212,5 +227,86 @@ extension VectorIndex {
                 nprobe: engine.upperNprobe(level: level + 1, needed: k))
         }
         return heap.sorted(query: 0).map { Int($0.id) }
+    }
+}
+
+/// Per-group sums of rows, for the means of a local k-means: Float sums within one partition
+/// (bounded by its rows), folded into Double per partition.
+struct GroupSums {
+    let dimension: Int
+    private(set) var sums: [Double]
+    private(set) var counts: [Int]
+    private var partial: [Float]
+    /// The partition (call) that last touched each group's partial sum.
+    private var touchedIn: [Int]
+    private var calls = 0
+
+    init(groups: Int, dimension: Int) {
+        self.dimension = dimension
+        sums = [Double](repeating: 0, count: groups * dimension)
+        counts = [Int](repeating: 0, count: groups)
+        partial = [Float](repeating: 0, count: groups * dimension)
+        touchedIn = [Int](repeating: -1, count: groups)
+    }
+
+    /// Adds row `i` of `partition` to group `groups[i]`, for every row.
+    /// - Complexity: O(rows × d).
+    mutating func add(_ partition: Partition, groups: [Int32]) {
+        let d = dimension
+        calls += 1
+        var touched: [Int] = []
+        // The scratch is moved out while in use, so the closure's accesses to `self` do not
+        // overlap the buffer's.
+        var scratch: [Float] = []
+        swap(&scratch, &partial)
+        defer { swap(&scratch, &partial) }
+        scratch.withUnsafeMutableBufferPointer { buffer in
+            let partial = buffer.baseAddress!
+            for (i, group) in groups.enumerated() {
+                let g = Int(group)
+                if touchedIn[g] != calls {
+                    touchedIn[g] = calls
+                    touched.append(g)
+                }
+                counts[g] += 1
+                Self.add(partition.row(i), to: partial + g * d, count: d)
+            }
+            for g in touched {
+                let target = partial + g * d
+                for j in 0..<d {
+                    sums[g * d + j] += Double(target[j])
+                    target[j] = 0
+                }
+            }
+        }
+    }
+
+    /// The mean of each group (rows scaled to unit length when `normalised`); a group with no
+    /// row keeps its row of `centroids`. - Complexity: O(groups × d).
+    func means(keeping centroids: [Float], normalised: Bool) -> [Float] {
+        let d = dimension
+        var result = centroids
+        for g in counts.indices where counts[g] > 0 {
+            let scale = 1 / Double(counts[g])
+            for j in 0..<d { result[g * d + j] = Float(sums[g * d + j] * scale) }
+        }
+        if normalised { KMeans.normalizeRows(&result, dimension: d) }
+        return result
+    }
+
+    /// `sum[j] += row[j]` for `j < count`, eight lanes at a time.
+    @inline(__always)
+    private static func add(_ row: UnsafePointer<Float>, to sum: UnsafeMutablePointer<Float>, count: Int) {
+        var j = 0
+        while j + 8 <= count {
+            let a = UnsafeRawPointer(row + j).loadUnaligned(as: SIMD8<Float>.self)
+            let b = UnsafeRawPointer(sum + j).loadUnaligned(as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(sum + j).storeBytes(of: a + b, as: SIMD8<Float>.self)
+            j += 8
+        }
+        while j < count {
+            sum[j] += row[j]
+            j += 1
+        }
     }
 }

@@ -8,6 +8,10 @@ struct PreparedSplit {
     let centroids: [Float]
     /// `structureGeneration` when they were trained; the split is dropped if it has changed.
     let generation: Int
+    /// The nearer centroid (0 or 1) of each row, and the partition's `version` they were computed
+    /// for: the commit reuses them while the rows are unchanged.
+    let assignments: [Int32]
+    let version: Int
 }
 
 /// A split that verification rejected, remembered so that a later pass does not train the same
@@ -30,42 +34,64 @@ struct MaintenanceMemory {
 }
 
 extension VectorIndex {
-    /// Trains the 2-means split of base partition `pid` if it exists and its balanced split estimate
-    /// is below −τ (`plan.wouldSplit`). When `memory` holds a rejection of this partition with the
+    /// Trains the 2-means split of base partition `pid` (on at most 512 of its rows) if it exists
+    /// and its balanced split estimate is below −τ (`plan.wouldSplit`), and assigns every row to
+    /// the nearer of the two centroids. When `memory` holds a rejection of this partition with the
     /// same rows, the remembered children are verified again with the current frequency instead
     /// (the outcome the training and ``commitSplit(_:plan:memory:report:)`` would reach); a
     /// split that still fails is counted in `report.rejectedSplits` and not returned. Must hold
     /// the lock (the shared one suffices).
-    /// - Complexity: O(5 × size × d), or O(1) for a remembered split.
+    /// - Complexity: O(5 × min(size, 512) × d + size × d); O(1) for a remembered rejection.
     func prepareSplit(
         _ pid: Int, frequency: Double, plan: MaintenancePlan, memory: MaintenanceMemory, report: inout MaintenanceReport
     ) -> PreparedSplit? {
         guard let partition = levels[0].partitions[pid], partition.count >= 4,
             plan.wouldSplit(size: partition.count, frequency: frequency)
         else { return nil }
+        let centroids: [Float]
         if let known = memory.rejectedSplits[pid], known.version == partition.version {
             guard plan.verifiesSplit(size: partition.count, childSizes: known.childSizes, frequency: frequency) else {
                 report.rejectedSplits += 1
                 return nil
             }
-            return PreparedSplit(
-                partition: pid, frequency: frequency, centroids: known.centroids, generation: structureGeneration)
+            centroids = known.centroids
+        } else {
+            // At most 256 training rows per centroid, as the build's k-means and Faiss's default.
+            centroids = KMeans.train(
+                points: partition.vectors, count: partition.count, dimension: dimension,
+                parameters: .init(
+                    clusters: 2, iterations: 5, maxPointsPerCentroid: 256, spherical: metric != .l2,
+                    seed: configuration.seed &+ UInt64(pid), threads: 1))
         }
-        let centroids = KMeans.train(
-            points: partition.vectors, count: partition.count, dimension: dimension,
-            parameters: .init(
-                clusters: 2, iterations: 5, maxPointsPerCentroid: 1 << 20, spherical: metric != .l2,
-                seed: configuration.seed &+ UInt64(pid), threads: 1))
-        return PreparedSplit(partition: pid, frequency: frequency, centroids: centroids, generation: structureGeneration)
+        return PreparedSplit(
+            partition: pid, frequency: frequency, centroids: centroids, generation: structureGeneration,
+            assignments: nearerCentroid(of: partition, centroids: centroids), version: partition.version)
+    }
+
+    /// For each row of `partition`, which of the two `centroids` (0 or 1) is nearer.
+    /// - Complexity: O(size × d).
+    private func nearerCentroid(of partition: Partition, centroids: [Float]) -> [Int32] {
+        var assignments = [Int32](repeating: 0, count: partition.count)
+        centroids.withUnsafeBufferPointer { c in
+            assignments.withUnsafeMutableBufferPointer { a in
+                NearestCentroids.search(
+                    points: partition.vectors, count: partition.count, centroids: c.baseAddress!, centroidCount: 2,
+                    dimension: dimension, metric: metric.kernelMetric, m: 1, threads: 1, positions: a.baseAddress!,
+                    scores: nil)
+            }
+        }
+        return assignments
     }
 
     /// Commits a prepared split against the partition as it is now (rows may have come and gone
-    /// since): re-checks the estimate, assigns the current rows to the two trained centroids,
+    /// since): re-checks the estimate, takes the prepared assignment (or assigns the rows again
+    /// if they changed since),
     /// verifies the cost change with the actual child sizes (`plan.verifiesSplit`), and replaces
     /// the partition by the two children. Returns the children's ids, or nil when rejected
     /// (nothing changes then; a verification failure is remembered in `memory`). Bumps
     /// `structureGeneration` when it splits. Must hold the write lock.
-    /// - Complexity: O(2 × size × d) to assign plus O(size × d) to move the vectors.
+    /// - Complexity: O(size × d) to move the vectors, plus O(size × d) to assign them again if
+    ///   they changed since the prepare.
     func commitSplit(
         _ prepared: PreparedSplit, plan: MaintenancePlan, memory: inout MaintenanceMemory,
         report: inout MaintenanceReport
@@ -77,14 +103,9 @@ extension VectorIndex {
         else { return nil }
         let d = dimension
         let n = partition.count
-        var assignments = [Int32](repeating: 0, count: n)
-        prepared.centroids.withUnsafeBufferPointer { c in
-            assignments.withUnsafeMutableBufferPointer { a in
-                NearestCentroids.search(
-                    points: partition.vectors, count: n, centroids: c.baseAddress!, centroidCount: 2, dimension: d,
-                    metric: metric.kernelMetric, m: 1, threads: 1, positions: a.baseAddress!, scores: nil)
-            }
-        }
+        let assignments =
+            partition.version == prepared.version
+            ? prepared.assignments : nearerCentroid(of: partition, centroids: prepared.centroids)
         let grouping = Grouping(assignments: assignments, groupCount: 2)
         let sizes = (grouping.count(of: 0), grouping.count(of: 1))
         guard plan.verifiesSplit(size: n, childSizes: sizes, frequency: prepared.frequency) else {
