@@ -19,14 +19,14 @@ extension VectorIndex {
     /// - Complexity: O(partitions × log) to plan, plus O(size × d) per action.
     @discardableResult
     public func maintain() -> MaintenanceReport {
-        maintenancePass.withLock { _ in runPass() }
+        maintenancePass.withLock { runPass(memory: &$0) }
     }
 
     /// Totals over every maintenance pass so far.
     public var maintenanceStatistics: MaintenanceStatistics { lock.withReadLock { statistics } }
 
-    /// One pass. Must hold `maintenancePass` and not `lock`.
-    private func runPass() -> MaintenanceReport {
+    /// One pass. Must hold `maintenancePass` (whose `memory` it reads and updates) and not `lock`.
+    private func runPass(memory: inout MaintenanceMemory) -> MaintenanceReport {
         let start = MonotonicClock.seconds()
         var report = MaintenanceReport()
         let settings = configuration.maintenance
@@ -45,6 +45,7 @@ extension VectorIndex {
                 removeOverhead: CostDeltas.removeOverhead(partitionCount: partitionCount, cost: cost))
             plan.mergeLimit = settings.mergeBelowShareOfMean * Double(levels[0].count) / Double(max(1, partitionCount))
             plan.minimumSplitSize = settings.minimumSplitSize
+            memory.rejectedSplits = memory.rejectedSplits.filter { levels[0].partitions[$0.key] != nil }
             return (plan, levels[0].partitionIDs, operationsSinceMaintenance)
         }
         if let plan = planned?.plan, let order = planned?.order {
@@ -65,8 +66,13 @@ extension VectorIndex {
                 let hottest = frequencies.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map(\.key)
                 for pid in hottest where budget > 0 {
                     let frequency = frequencies[pid] ?? 0
-                    guard let prepared = lock.withReadLock({ prepareSplit(pid, frequency: frequency, plan: plan) }),
-                        let children = withMaintenanceWriteLock(&report, { commitSplit(prepared, plan: plan, report: &$0) })
+                    guard
+                        let prepared = lock.withReadLock({
+                            prepareSplit(pid, frequency: frequency, plan: plan, memory: memory, report: &report)
+                        }),
+                        let children = withMaintenanceWriteLock(&report, {
+                            commitSplit(prepared, plan: plan, memory: &memory, report: &$0)
+                        })
                     else { continue }
                     budget -= 1
                     refine(
@@ -121,9 +127,9 @@ extension VectorIndex {
     /// Runs a pass on the caller's thread if one is due and none is running (a running pass
     /// covers it). Must not hold the lock: `add` and `remove` call it after releasing theirs.
     func maintainIfDue() {
-        _ = maintenancePass.withLockIfAvailable { _ in
+        _ = maintenancePass.withLockIfAvailable { memory in
             guard lock.withReadLock({ maintenanceIsDueLocked() }) else { return }
-            _ = runPass()
+            _ = runPass(memory: &memory)
         }
     }
 

@@ -38,9 +38,10 @@ public final class VectorIndex: @unchecked Sendable {
     let separations = Locked<SeparationTable?>(nil)
     /// The λ model used by maintenance (measured on first use).
     let costModel = Locked<(any ScanCostModel)?>(nil)
-    /// Held for a whole maintenance pass, so passes never interleave. Taken before `lock`, never
-    /// while holding it (a pass takes `lock` many times, briefly).
-    let maintenancePass = Locked<Void>(())
+    /// Held for a whole maintenance pass, so passes never interleave, and guarding what passes
+    /// remember between them. Taken before `lock`, never while holding it (a pass takes `lock`
+    /// many times, briefly).
+    let maintenancePass = Locked(MaintenanceMemory())
     /// Guarded by `lock`: maintenance totals, and what triggers automatic maintenance.
     var statistics = MaintenanceStatistics()
     var operationsSinceMaintenance = 0

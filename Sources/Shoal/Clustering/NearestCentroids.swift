@@ -6,11 +6,16 @@ import ShoalKernels
 /// scratch. Scores are internal (smaller is better: squared L2 or negated dot).
 enum NearestCentroids {
     static let chunkSize = 128
+    /// Up to this many centroids (with `m = 1`), each is compared with the points by the
+    /// one-query kernel instead of the batch kernel.
+    static let smallCount = 4
 
     /// For each of `count` points, the positions (0-based, within `centroids`) of its `m` nearest
     /// centroids, best first, into `positions[i * m ..< (i + 1) * m]` (−1 where there are fewer
     /// than `m` centroids), and their scores into `scores` when given. `pointNorms` may carry the
-    /// points' squared norms when the caller has them (repeated k-means passes).
+    /// points' squared norms when the caller has them (repeated k-means passes). With `m = 1` and
+    /// at most ``smallCount`` centroids the one-query kernel scans the points once per centroid
+    /// (no norms needed); a tie goes to the first centroid either way.
     ///
     /// - Complexity: O(`count * centroidCount * dimension`) work, spread over `threads`.
     static func search(
@@ -40,6 +45,26 @@ enum NearestCentroids {
             let distances = scratch + worker * scratchPerWorker
             let pointNorms = distances + chunkSize * max(1, centroidCount)
             let chunkPoints = points + start * d
+            if m == 1 && centroidCount >= 1 && centroidCount <= smallCount {
+                // One streaming scan per centroid: the batch kernel would fill whole register
+                // panels for a handful of rows, and this needs no norms.
+                for c in 0..<centroidCount {
+                    Kernels.distances(
+                        metric, query: centroids + c * d, rows: chunkPoints, count: rows, dimension: d,
+                        out: distances + c * chunkSize)
+                }
+                for i in 0..<rows {
+                    var best = Float.infinity
+                    var bestIndex: Int32 = 0
+                    for c in 0..<centroidCount where distances[c * chunkSize + i] < best {
+                        best = distances[c * chunkSize + i]
+                        bestIndex = Int32(c)
+                    }
+                    positions[start + i] = bestIndex
+                    scores?[start + i] = best
+                }
+                return
+            }
             if metric == .squaredL2 {
                 if let knownNorms {
                     for i in 0..<rows { pointNorms[i] = knownNorms[start + i] }

@@ -62,6 +62,24 @@ import Testing
         }
     }
 
+    /// Up to `smallCount` centroids the one-query kernel is used; the answer must be the same.
+    @Test(arguments: [KernelMetric.squaredL2, .negatedDot], [1, 2, 3, 4, 5])
+    func aFewCentroidsGiveTheNearest(metric: KernelMetric, centroidCount: Int) {
+        var random = SeededRandom(seed: 6)
+        let d = 13
+        let points = random.gaussianRows(300, dimension: d)
+        let centroids = random.gaussianRows(centroidCount, dimension: d)
+        let (positions, scores) = run(points, centroids, dimension: d, metric: metric, m: 1)
+        for i in 0..<300 {
+            let truth = exact(row(points, i, dimension: d), centroids, dimension: d, metric: metric)
+            let best = truth.min()!
+            let position = Int(positions[i])
+            #expect((0..<centroidCount).contains(position))
+            #expect(abs(truth[position] - best) <= 1e-4 * max(1, abs(best)))
+            #expect(abs(Double(scores[i]) - truth[position]) <= 1e-3 * max(1, abs(truth[position])))
+        }
+    }
+
     @Test func fewerCentroidsThanMPadsWithMinusOne() {
         let points: [Float] = [0, 0, 10, 10]
         let centroids: [Float] = [1, 1, 9, 9]

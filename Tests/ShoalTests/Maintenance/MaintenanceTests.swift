@@ -81,13 +81,18 @@ import Testing
         #expect(try storedPairs(index) == before)
     }
 
-    @Test func randomOperationsWithMaintenanceKeepTheStoredSetExact() throws {
+    /// Refinement with one round (neighbours' rows move only towards a child) and with several
+    /// (every row of the set reassigned), over a small and the default radius.
+    @Test(arguments: [(1, 25), (3, 4)])
+    func randomOperationsWithMaintenanceKeepTheStoredSetExact(refinement: (iterations: Int, radius: Int)) throws {
         var random = SeededRandom(seed: 99)
         let d = 8
         let initial = random.clusteredRows(600, dimension: d, clusters: 6)
         var configuration = IndexConfiguration(dimension: d, partitionCount: 12, threads: 2)
         configuration.maintenance.minimumGainNanoseconds = 0
         configuration.maintenance.minimumSplitSize = 8
+        configuration.maintenance.refinementIterations = refinement.iterations
+        configuration.maintenance.refinementRadius = refinement.radius
         configuration.accessWindow = 50
         let index = try VectorIndex.build(vectors: initial, configuration: configuration)
         index.setScanCostModel(MaintenanceTests.affine)
