@@ -10,7 +10,7 @@ import ShoalKernels
 /// a quarter of it has been removed or the index's size has moved by more than a quarter since.
 ///
 /// Lists are kept to a depth of `4k + 16` for the largest k calibrated (``depth(for:)``). An added
-/// vector enters the lists it orders into (``prepareAdd(vectors:ids:metric:threads:)`` screens
+/// vector enters the lists it orders into (``prepareAdd(groups:metric:threads:)`` screens
 /// them under the index's shared lock, ``commitAdd(_:vectors:ids:metric:)`` merges them under its
 /// exclusive lock); a removed id leaves them (``commitRemove(_:)``), and a list left with fewer than
 /// k entries is dropped, to be computed again by brute force, for that query alone, the next time a
@@ -167,14 +167,15 @@ final class CalibrationNeighbours: Sendable {
     /// Screens vectors about to be added against the current lists: for each query, the added
     /// vectors that order before its last entry, with exact distances. Call it under the index's
     /// shared lock (or none); nil when no lists are kept yet.
-    /// - Parameter vectors: row-major, `ids.count * dimension` floats, as they will be stored.
-    /// - Complexity: O(queries × n × d) with the batched kernel on `threads`.
-    func prepareAdd(vectors: [Float], ids: [Int64], metric: KernelMetric, threads: Int) -> CalibrationAddition? {
+    /// - Parameter groups: the vectors as they will be stored, grouped by the partition they go to.
+    /// - Complexity: O(queries × n × d) at most, with the batched kernel on `threads`; under L2
+    ///   only the (query, group) pairs that a ball around the group does not rule out.
+    func prepareAdd(groups: [RowGroup], metric: KernelMetric, threads: Int) -> CalibrationAddition? {
         guard let set = state.withLock({ $0.set }) else { return nil }
         let bounds = set.bounds
         let entering = ExactNeighbours.entering(
-            rows: vectors, ids: ids, queries: set.queries, own: set.excludedIDs, bounds: bounds,
-            dimension: set.dimension, metric: metric, threads: threads)
+            groups: groups, queries: set.queries, own: set.excludedIDs, bounds: bounds, dimension: set.dimension,
+            metric: metric, threads: threads)
         return CalibrationAddition(
             generation: set.generation,
             entries: zip(bounds, entering).map { bound, found in found.map { (bound: bound ?? nil, entering: $0) } })
@@ -187,40 +188,41 @@ final class CalibrationNeighbours: Sendable {
     /// - Complexity: O(queries × depth + entering) for prepared lists, plus O(n × d) per other list.
     func commitAdd(_ prepared: CalibrationAddition?, vectors: [Float], ids: [Int64], metric: KernelMetric) {
         state.withLock { s in
-            guard var set = s.set else { return }
-            let bounds = set.bounds
+            // The lists are changed in place (`s.set?...`): a copy of the set would copy them all.
+            guard let generation = s.set?.generation, let depth = s.set?.depth, let count = s.set?.count else { return }
+            let usable = prepared?.generation == generation ? prepared : nil
             var unscreened: [Int] = []
-            for q in 0..<set.count {
-                guard let list = set.lists[q] else { continue }
-                if let prepared, prepared.generation == set.generation, let entry = prepared.entries[q],
-                    Self.covers(entry.bound, list)
-                {
-                    set.lists[q]?.merge(entry.entering, depth: set.depth)
+            for q in 0..<count {
+                // No copy of the list is held while it is merged into (it would be copied on write).
+                guard let tail = s.set?.lists[q]?.entryBound else { continue }
+                if let entry = usable?.entries[q], Self.covers(entry.bound, tail) {
+                    if !entry.entering.isEmpty { s.set?.lists[q]?.merge(entry.entering, depth: depth) }
                 } else {
                     unscreened.append(q)
                 }
             }
-            if !unscreened.isEmpty {
-                let d = set.dimension
-                var rows = [Float]()
-                rows.reserveCapacity(unscreened.count * d)
-                for q in unscreened { rows += set.queries[(q * d)..<((q + 1) * d)] }
-                let entering = ExactNeighbours.entering(
-                    rows: vectors, ids: ids, queries: rows, own: unscreened.map(set.excluded),
-                    bounds: unscreened.map { bounds[$0] }, dimension: d, metric: metric, threads: 1)
-                for (q, found) in zip(unscreened, entering) {
-                    if let found { set.lists[q]?.merge(found, depth: set.depth) }
-                }
+            guard !unscreened.isEmpty, let set = s.set else { return }
+            let d = set.dimension
+            var rows = [Float]()
+            rows.reserveCapacity(unscreened.count * d)
+            for q in unscreened { rows += set.queries[(q * d)..<((q + 1) * d)] }
+            let bounds = set.bounds
+            let entering = ExactNeighbours.entering(
+                groups: [RowGroup(rows: vectors, ids: ids)], queries: rows, own: unscreened.map(set.excluded),
+                bounds: unscreened.map { bounds[$0] }, dimension: d, metric: metric, threads: 1)
+            for (q, found) in zip(unscreened, entering) {
+                if let found { s.set?.lists[q]?.merge(found, depth: depth) }
             }
-            s.set = set
         }
     }
 
-    /// Whether vectors screened against `bound` include every one that `list` admits.
-    private static func covers(_ bound: (distance: Float, id: Int64)?, _ list: NeighbourList) -> Bool {
+    /// Whether vectors screened against `bound` include every one that a list with `tail` admits.
+    private static func covers(
+        _ bound: (distance: Float, id: Int64)?, _ tail: (complete: Bool, last: (distance: Float, id: Int64)?)
+    ) -> Bool {
         guard let bound else { return true }
-        guard !list.complete, let last = list.ids.last, let distance = list.distances.last else { return false }
-        return !ExactNeighbours.precedes(bound, (distance, last))
+        guard !tail.complete, let last = tail.last else { return false }
+        return !ExactNeighbours.precedes(bound, last)
     }
 
     /// Drops removed ids from the lists; a list left with fewer entries than the largest k
@@ -229,13 +231,13 @@ final class CalibrationNeighbours: Sendable {
     /// - Complexity: O(queries × depth) hash lookups.
     func commitRemove(_ removed: Set<Int64>) {
         state.withLock { s in
-            guard var set = s.set else { return }
-            for q in 0..<set.count {
-                if set.own != nil, removed.contains(set.excluded(q)) { set.removedOwn += 1 }
-                guard var list = set.lists[q], list.remove(removed) else { continue }
-                set.lists[q] = list.covers(set.minimum) ? list : nil
+            // In place (`s.set?...`): a copy of the set would copy every list.
+            guard let count = s.set?.count, let minimum = s.set?.minimum else { return }
+            for q in 0..<count {
+                if let own = s.set?.own, removed.contains(own[q]) { s.set?.removedOwn += 1 }
+                guard s.set?.lists[q]?.remove(removed) == true, let list = s.set?.lists[q] else { continue }
+                if !list.covers(minimum) { s.set?.lists[q] = nil }
             }
-            s.set = set
         }
     }
 
@@ -288,7 +290,7 @@ struct CalibrationTruth: Sendable {
     let lists: [NeighbourList]
 }
 
-/// What ``CalibrationNeighbours/prepareAdd(vectors:ids:metric:threads:)`` found: per query (nil for
+/// What ``CalibrationNeighbours/prepareAdd(groups:metric:threads:)`` found: per query (nil for
 /// a list that was missing), the bound it screened against (nil: every vector) and the vectors that
 /// order before it.
 struct CalibrationAddition: Sendable {

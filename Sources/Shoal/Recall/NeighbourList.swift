@@ -41,34 +41,35 @@ struct NeighbourList: Equatable, Sendable {
         complete || (!ids.isEmpty && precedes(distance, id, entry: ids.count - 1))
     }
 
-    /// Merges newly stored vectors, given in (distance, id) order, then cuts the list to `depth`
-    /// (after which it is no longer complete if anything was cut). Candidates the list does not
-    /// admit are skipped, so a caller may pass a superset of what belongs.
-    /// - Complexity: O(count + candidates).
+    /// Merges newly stored vectors, given in (distance, id) order, each cutting the list back to
+    /// `depth` (after which it is no longer complete if anything was cut). Candidates the list
+    /// does not admit are skipped, so a caller may pass a superset of what belongs. In place: a
+    /// uniquely referenced list allocates nothing.
+    /// - Complexity: O(entering × (log count + count)) moves; O(1) per candidate not admitted.
     mutating func merge(_ candidates: [(distance: Float, id: Int64)], depth: Int) {
-        let admitted = candidates.filter { admits(distance: $0.distance, id: $0.id) }
-        guard !admitted.isEmpty else { return }
-        var mergedDistances: [Float] = []
-        var mergedIDs: [Int64] = []
-        let total = min(depth, ids.count + admitted.count)
-        mergedDistances.reserveCapacity(total)
-        mergedIDs.reserveCapacity(total)
-        var i = 0
-        var j = 0
-        while mergedIDs.count < total {
-            if j < admitted.count && (i == ids.count || precedes(admitted[j].distance, admitted[j].id, entry: i)) {
-                mergedDistances.append(admitted[j].distance)
-                mergedIDs.append(admitted[j].id)
-                j += 1
-            } else {
-                mergedDistances.append(distances[i])
-                mergedIDs.append(ids[i])
-                i += 1
+        for candidate in candidates {
+            // Sorted candidates: once one is not admitted (the list is not complete), none is.
+            guard admits(distance: candidate.distance, id: candidate.id) else { break }
+            var low = 0
+            var high = ids.count
+            while low < high {
+                let middle = (low + high) / 2
+                if precedes(candidate.distance, candidate.id, entry: middle) { high = middle } else { low = middle + 1 }
+            }
+            distances.insert(candidate.distance, at: low)
+            ids.insert(candidate.id, at: low)
+            if ids.count > depth {
+                distances.removeLast()
+                ids.removeLast()
+                complete = false
             }
         }
-        if i < ids.count || j < admitted.count { complete = false }
-        distances = mergedDistances
-        ids = mergedIDs
+    }
+
+    /// What an added vector must order before to enter: nil for a complete list (everything
+    /// enters), else the last entry (nil too for an empty list that is not complete: nothing).
+    var entryBound: (complete: Bool, last: (distance: Float, id: Int64)?) {
+        (complete, ids.last.flatMap { id in distances.last.map { ($0, id) } })
     }
 
     /// Drops the entries whose id is in `removed`; returns whether any was dropped.
