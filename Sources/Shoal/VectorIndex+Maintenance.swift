@@ -76,8 +76,8 @@ extension VectorIndex {
                     else { continue }
                     budget -= 1
                     refine(
-                        around: children, radius: settings.refinementRadius, iterations: settings.refinementIterations,
-                        report: &report)
+                        around: children, radius: settings.refinementRadius, budget: settings.refinementBudget,
+                        iterations: settings.refinementIterations, report: &report)
                 }
             }
             if settings.adjustsLevels {

@@ -32,9 +32,19 @@ public struct MaintenanceConfiguration: Sendable, Equatable {
     /// access window sees the effect of one round of actions before the next is planned (no
     /// split–merge oscillation on a skewed trace). Default 16, range 1...10⁶.
     public var maximumActionsPerPass: Int
-    /// After a split, the vectors of the `refinementRadius` partitions nearest to the new children
-    /// are reassigned among them (local k-means); 0 turns refinement off. Default 25.
+    /// After a split, the vectors of the `refinementRadius` partitions nearest to each new child
+    /// are refined with the children's (local k-means: a neighbour's vector moves to a child whose
+    /// centroid is nearer than its own, a child's vector to its nearest centroid in the set, and
+    /// every partition of the set is re-centred); 0 turns refinement off. Default 25.
     public var refinementRadius: Int
+    /// Caps the vectors refinement reads around each child, in mean partition sizes: the
+    /// neighbours are taken nearest first while their vectors total at most this many times the
+    /// mean partition size (the nearest is always taken), up to `refinementRadius` of them. Where
+    /// partitions are larger than the mean — in a hot region that keeps growing — fewer
+    /// neighbours are refined; `nil` refines all `refinementRadius`. Refinement reads every
+    /// vector of the set, so this bounds its cost at O(budget × mean size × d) per child.
+    /// Default 12, range 0...10⁶ (exclusive of 0) when set.
+    public var refinementBudget: Double?
     /// k-means rounds of refinement. Default 1, range 1...100.
     public var refinementIterations: Int
     /// k used for the scan latency λ when weighing actions. Default 10.
@@ -51,8 +61,8 @@ public struct MaintenanceConfiguration: Sendable, Equatable {
     public init(
         automaticInterval: Int? = nil, minimumGainNanoseconds: Double = 100, splitShare: Double = 0.9,
         minimumSplitSize: Int = 32, mergeBelowShareOfMean: Double = 0.5, maximumActionsPerPass: Int = 16,
-        refinementRadius: Int = 25, refinementIterations: Int = 1, costK: Int = 10, costCacheDirectory: String? = nil,
-        adjustsLevels: Bool = true
+        refinementRadius: Int = 25, refinementBudget: Double? = 12, refinementIterations: Int = 1, costK: Int = 10,
+        costCacheDirectory: String? = nil, adjustsLevels: Bool = true
     ) {
         self.automaticInterval = automaticInterval
         self.minimumGainNanoseconds = minimumGainNanoseconds
@@ -61,6 +71,7 @@ public struct MaintenanceConfiguration: Sendable, Equatable {
         self.mergeBelowShareOfMean = mergeBelowShareOfMean
         self.maximumActionsPerPass = maximumActionsPerPass
         self.refinementRadius = refinementRadius
+        self.refinementBudget = refinementBudget
         self.refinementIterations = refinementIterations
         self.costK = costK
         self.costCacheDirectory = costCacheDirectory
@@ -83,6 +94,11 @@ public struct MaintenanceConfiguration: Sendable, Equatable {
         try Validation.setting(maximumActionsPerPass, in: 1...1_000_000, "maximumActionsPerPass")
         guard refinementRadius >= 0 else {
             throw ShoalError(.invalidArgument, "refinementRadius is \(refinementRadius); it must be 0 or more")
+        }
+        if let refinementBudget {
+            guard refinementBudget > 0, refinementBudget <= 1e6 else {
+                throw ShoalError(.invalidArgument, "refinementBudget is \(refinementBudget); it must be in (0, 1e6], or nil for none")
+            }
         }
         try Validation.setting(refinementIterations, in: 1...100, "refinementIterations")
         guard costK >= 1 else { throw ShoalError(.invalidArgument, "costK is \(costK); it must be at least 1") }

@@ -18,7 +18,9 @@ struct PreparedMerge {
 extension VectorIndex {
     /// Finds the receivers of base partition `pid`'s rows if it is a merge candidate: empty, or
     /// (when `allowsNonEmpty`) smaller than `plan.mergeLimit`, not a recent split's child, with
-    /// a merge estimate over its three nearest neighbours below −τ. Must hold the lock (the shared
+    /// a merge estimate over its three nearest neighbours below −τ (a partition whose own share
+    /// of the cost, A·λ(s), cannot outweigh ΔO⁻ and τ is dropped before its neighbours are
+    /// looked up). Must hold the lock (the shared
     /// one suffices). - Complexity: O(size × (centroids + log) × d).
     func prepareMerge(
         _ pid: Int, frequencies: [Int: Double], plan: MaintenancePlan, allowsNonEmpty: Bool
@@ -29,7 +31,11 @@ extension VectorIndex {
         let frequency = frequencies[pid] ?? 0
         if size > 0 {
             // Hysteresis: a child of a recent split keeps it until its own hits fill a window.
+            // λ never decreases with the size, so the receivers' terms of the estimate are never
+            // negative and it is at least ΔO⁻ − A·λ(s): when that is not below −τ, finding the
+            // neighbours cannot help.
             guard allowsNonEmpty, Double(size) < plan.mergeLimit, !tracker.isInheriting(pid),
+                plan.removeOverhead - frequency * plan.cost(size) < -plan.tau,
                 let centre = centroid(of: pid, inLevel: 1)
             else { return nil }
             let neighbours = nearestPartitions(to: centre, atLevel: 0, k: 4)

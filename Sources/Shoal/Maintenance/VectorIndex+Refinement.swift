@@ -19,7 +19,9 @@ struct PreparedRefinement {
 
 extension VectorIndex {
     /// Local k-means after a split (Quake's refinement, a generalisation of SpFresh's
-    /// reassignment): the new children and the `radius` partitions nearest to each form a set.
+    /// reassignment): the new children and the `radius` partitions nearest to each form a set —
+    /// with a `budget` (in mean partition sizes), only the nearest of them whose vectors fit in
+    /// budget × the mean partition size per child (at least one).
     /// First round: every row of a child goes to its nearest centroid in the set, and a row of a
     /// neighbour moves to a child only if that child's centroid is nearer than its own (the only
     /// centroids that changed are the children's, so a neighbour's row has no other reason to
@@ -34,10 +36,12 @@ extension VectorIndex {
     /// - Complexity: first round O(neighbours' rows × (1 + children) × d + children's rows × set
     ///   size × d); each later round O(rows of the set × set size × d); all under the shared lock.
     ///   O(moved × d + set size × centroid insert) under the exclusive one.
-    func refine(around children: [Int], radius: Int, iterations: Int, report: inout MaintenanceReport) {
+    func refine(
+        around children: [Int], radius: Int, budget: Double?, iterations: Int, report: inout MaintenanceReport
+    ) {
         guard radius > 0, !children.isEmpty else { return }
         let prepared = lock.withReadLock {
-            prepareRefinement(around: children, radius: radius, iterations: iterations)
+            prepareRefinement(around: children, radius: radius, budget: budget, iterations: iterations)
         }
         guard let prepared else { return }
         report.refinedPartitions += prepared.set.count
@@ -46,20 +50,33 @@ extension VectorIndex {
         report.refinementMoves += moved
     }
 
-    /// The k-means of ``refine(around:radius:iterations:report:)``. Must hold the lock (the
+    /// The k-means of ``refine(around:radius:budget:iterations:report:)``. Must hold the lock (the
     /// shared one suffices); reads the partitions in place and copies only the moving rows. The
     /// last round adds each partition's rows to their groups' sums right after assigning them,
     /// while the partition is still in cache.
-    func prepareRefinement(around children: [Int], radius: Int, iterations: Int) -> PreparedRefinement? {
+    func prepareRefinement(around children: [Int], radius: Int, budget: Double?, iterations: Int) -> PreparedRefinement? {
         guard levels.count > 1 else { return nil }
         let base = levels[0]
         let d = dimension
+        let limit = budget.map { $0 * Double(base.count) / Double(max(1, base.partitions.count)) } ?? .infinity
         var members = Set<Int>()
         for child in children where base.partitions[child] != nil {
             members.insert(child)
             guard let centre = centroid(of: child, inLevel: 1) else { continue }
-            let near = nearestPartitions(to: centre, atLevel: 0, k: radius + 1)
-            members.formUnion(near.filter { base.partitions[$0] != nil })
+            // Nearest first (the list starts with the child itself), within the budget.
+            var rows = 0
+            var taken = 0
+            for pid in nearestPartitions(to: centre, atLevel: 0, k: radius + 1) where pid != child {
+                guard let partition = base.partitions[pid] else { continue }
+                if children.contains(pid) {
+                    members.insert(pid)
+                    continue
+                }
+                if taken > 0 && Double(rows + partition.count) > limit { break }
+                rows += partition.count
+                taken += 1
+                members.insert(pid)
+            }
         }
         let set = members.sorted()
         guard set.count > 1 else { return nil }

@@ -90,8 +90,8 @@ extension VectorIndex {
     /// the partition by the two children. Returns the children's ids, or nil when rejected
     /// (nothing changes then; a verification failure is remembered in `memory`). Bumps
     /// `structureGeneration` when it splits. Must hold the write lock.
-    /// - Complexity: O(size × d) to move the vectors, plus O(size × d) to assign them again if
-    ///   they changed since the prepare.
+    /// - Complexity: O(size × d) to move the vectors (each id's location is updated in place),
+    ///   plus O(size × d) to assign them again if they changed since the prepare.
     func commitSplit(
         _ prepared: PreparedSplit, plan: MaintenancePlan, memory: inout MaintenanceMemory,
         report: inout MaintenanceReport
@@ -114,17 +114,11 @@ extension VectorIndex {
             report.rejectedSplits += 1
             return nil
         }
-        let (vectors, ids) = contents(of: partition)
-        base.removePartition(pid)
+        let children = base.splitPartition(pid, grouping: grouping)
         levels[1].remove(id: Int64(pid))
-        var children: [Int] = []
-        for group in 0..<2 {
-            let (groupVectors, groupIDs) = grouping.gather(group, vectors: vectors, ids: ids, dimension: d)
-            let child = base.createPartition(capacity: groupIDs.count)
-            LevelBuilder.append(groupVectors, groupIDs, to: child, in: base)
+        for (group, child) in children.enumerated() {
             insertCentroids(
                 Array(prepared.centroids[(group * d)..<((group + 1) * d)]), ids: [Int64(child)], intoLevel: 1)
-            children.append(child)
         }
         tracker.inherit(from: pid, to: children, share: plan.alpha)
         structureGeneration += 1

@@ -21,6 +21,9 @@ struct Grouping {
 
     func count(of group: Int) -> Int { offsets[group + 1] - offsets[group] }
 
+    /// Number of groups.
+    var groupCount: Int { offsets.count - 1 }
+
     /// The group's rows and ids, copied contiguously. - Complexity: O(rows in group × dimension).
     func gather(_ group: Int, vectors: [Float], ids: [Int64], dimension d: Int) -> ([Float], [Int64]) {
         let members = rows[offsets[group]..<offsets[group + 1]]

@@ -140,6 +140,31 @@ final class PartitionStore {
         mapVersion += 1
     }
 
+    /// Replaces partition `partitionID` by `grouping.groupCount` new partitions (fresh ids, in
+    /// group order), group `g` holding the rows `grouping` puts in it, in their order. Rows only
+    /// move: each id's location is updated in place (no map removal or insertion, so the map
+    /// never rehashes) and `count` is unchanged.
+    /// - Returns: the new partitions' ids. - Complexity: O(rows × dimension).
+    func splitPartition(_ partitionID: Int, grouping: Grouping) -> [Int] {
+        guard let partition = partitions.removeValue(forKey: partitionID) else {
+            preconditionFailure("no partition \(partitionID)")
+        }
+        precondition(grouping.rows.count == partition.count, "the grouping does not cover the partition")
+        var children: [Int] = []
+        for group in 0..<grouping.groupCount {
+            let child = createPartition(capacity: grouping.count(of: group))
+            let target = partitions[child]!
+            for row in grouping.rows[grouping.offsets[group]..<grouping.offsets[group + 1]] {
+                let slot = target.count
+                target.append(vectors: partition.row(row), ids: partition.ids + row, count: 1)
+                locations[partition.ids[row]] = VectorLocation(partition: UInt32(child), slot: UInt32(slot))
+            }
+            children.append(child)
+        }
+        mapVersion += 1
+        return children
+    }
+
     /// Bytes held: partition buffers plus an estimate of the id map (its capacity × entry size).
     var allocatedBytes: Int {
         let partitionBytes = partitions.values.reduce(0) { $0 + $1.allocatedBytes }

@@ -8,7 +8,7 @@ import Shoal
 ///
 /// ```
 /// # Shoal maintenance settings, format 1
-/// automaticInterval=1000          (or "off")
+/// automaticInterval=1000          (or "off"; so is refinementBudget)
 /// minimumGainNanoseconds=100.0
 /// …
 /// crc32c=1a2b3c4d
@@ -42,6 +42,14 @@ enum MaintenanceSettings {
         double("mergeBelowShareOfMean", \.mergeBelowShareOfMean),
         integer("maximumActionsPerPass", \.maximumActionsPerPass),
         integer("refinementRadius", \.refinementRadius),
+        Field(
+            key: "refinementBudget", write: { $0.refinementBudget.map { "\($0)" } ?? "off" },
+            read: { c, v in
+                if v == "off" { c.refinementBudget = nil; return true }
+                guard let x = Double(v), x.isFinite else { return false }
+                c.refinementBudget = x
+                return true
+            }),
         integer("refinementIterations", \.refinementIterations),
         integer("costK", \.costK),
         Field(

@@ -69,6 +69,12 @@ struct WorkloadRunCommand: ParsableCommand {
     @Option(name: .customLong("actions-per-pass"), help: "Maintenance: the most splits plus merges one pass may commit (default 16).")
     var actionsPerPass: Int?
 
+    @Option(name: .customLong("refinement-radius"), help: "Maintenance: neighbouring partitions refined around each child of a split (default 25; 0: no refinement).")
+    var refinementRadius: Int?
+
+    @Option(name: .customLong("refinement-budget"), help: "Maintenance: vectors refined around each child of a split, in mean partition sizes (default 12; 0: no budget, the whole radius).")
+    var refinementBudget: Double?
+
     @Flag(help: "Print one JSON object (summary and every operation) on stdout, and nothing else.")
     var json = false
 
@@ -93,6 +99,8 @@ struct WorkloadRunCommand: ParsableCommand {
         if let splitShare { options.maintenanceConfiguration.splitShare = splitShare }
         if let minimumGain { options.maintenanceConfiguration.minimumGainNanoseconds = minimumGain }
         if let actionsPerPass { options.maintenanceConfiguration.maximumActionsPerPass = actionsPerPass }
+        if let refinementRadius { options.maintenanceConfiguration.refinementRadius = refinementRadius }
+        if let refinementBudget { options.maintenanceConfiguration.refinementBudget = refinementBudget == 0 ? nil : refinementBudget }
         try options.maintenanceConfiguration.validate()
         let runner = try WorkloadRunner(runbook: book, base: baseVectors, queries: queryVectors, options: options)
         let result = try runner.run { Terminal.progress($0) }

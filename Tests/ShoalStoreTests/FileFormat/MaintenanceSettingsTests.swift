@@ -11,6 +11,7 @@ import Testing
     private var allFieldsChanged: MaintenanceConfiguration {
         var changed = settings
         changed.maximumActionsPerPass = 3
+        changed.refinementBudget = 2.5
         return changed
     }
 
@@ -19,6 +20,9 @@ import Testing
         #expect(decoded == allFieldsChanged)
         let defaults = try MaintenanceSettings.decode(MaintenanceSettings.encoded(MaintenanceConfiguration()), path: "M")
         #expect(defaults == MaintenanceConfiguration())
+        var unbounded = allFieldsChanged
+        unbounded.refinementBudget = nil
+        #expect(try MaintenanceSettings.decode(MaintenanceSettings.encoded(unbounded), path: "M") == unbounded)
     }
 
     /// A field added to MaintenanceConfiguration must be added to the file too.

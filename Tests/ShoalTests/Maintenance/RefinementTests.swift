@@ -55,7 +55,7 @@ import Testing
         let (index, children) = try indexWithASplit()
         let before = snapshot(index)
         let prepared = try #require(
-            index.lock.withReadLock { index.prepareRefinement(around: children, radius: 6, iterations: 1) })
+            index.lock.withReadLock { index.prepareRefinement(around: children, radius: 6, budget: nil, iterations: 1) })
         let set = prepared.set
         #expect(set.count > children.count)
         #expect(children.allSatisfy(set.contains))
@@ -115,7 +115,7 @@ import Testing
         let (index, children) = try indexWithASplit(metric: .innerProduct, seed: 23)
         let before = snapshot(index)
         let prepared = try #require(
-            index.lock.withReadLock { index.prepareRefinement(around: children, radius: 6, iterations: 1) })
+            index.lock.withReadLock { index.prepareRefinement(around: children, radius: 6, budget: nil, iterations: 1) })
         #expect(prepared.origin.contains { !children.contains(prepared.set[Int($0)]) })
         let dot: ([Double], [Double]) -> Double = { zip($0, $1).reduce(0) { $0 + $1.0 * $1.1 } }
         for (i, id) in prepared.ids.enumerated() where !children.contains(prepared.set[Int(prepared.origin[i])]) {
@@ -138,7 +138,7 @@ import Testing
         let (index, children) = try indexWithASplit(seed: 29)
         let prepared = try #require(
             index.lock.withReadLock {
-                index.prepareRefinement(around: children, radius: 6, iterations: iterations)
+                index.prepareRefinement(around: children, radius: 6, budget: nil, iterations: iterations)
             })
         #expect(prepared.ids.count >= 4)
         let removed = Array(prepared.ids.prefix(2))
@@ -152,6 +152,44 @@ import Testing
         #expect(moved == prepared.ids.count - removed.count)
         index.checkInvariants()
         #expect(try storedPairs(index) == pairs)
+    }
+
+    /// The budget takes each child's neighbours nearest first while their rows fit in it (the
+    /// nearest always), within the radius.
+    @Test func theBudgetTakesTheNearestNeighboursWhoseRowsFit() throws {
+        let (index, children) = try indexWithASplit(seed: 37)
+        let (near, sizes, mean) = index.lock.withReadLock {
+            let base = index.levels[0]
+            let near = children.map { child in
+                index.nearestPartitions(to: index.centroid(of: child, inLevel: 1)!, atLevel: 0, k: 11)
+                    .filter { !children.contains($0) }
+            }
+            let sizes = base.partitions.mapValues(\.count)
+            return (near, sizes, Double(base.count) / Double(base.partitions.count))
+        }
+        func set(budget: Double?) throws -> Set<Int> {
+            let prepared = try #require(
+                index.lock.withReadLock {
+                    index.prepareRefinement(around: children, radius: 10, budget: budget, iterations: 1)
+                })
+            return Set(prepared.set)
+        }
+        // No budget: every child with its ten nearest.
+        #expect(try set(budget: nil) == Set(children + near.flatMap { $0.prefix(10) }))
+        // A tiny budget still takes the nearest neighbour of each child.
+        #expect(try set(budget: 1e-6) == Set(children + near.map { $0[0] }))
+        // Three mean sizes: the nearest whose running total fits.
+        var expected = Set(children)
+        for list in near {
+            var rows = 0
+            for (taken, pid) in list.prefix(10).enumerated() {
+                if taken > 0 && Double(rows + sizes[pid]!) > 3 * mean { break }
+                rows += sizes[pid]!
+                expected.insert(pid)
+            }
+        }
+        #expect(try set(budget: 3) == expected)
+        #expect(expected.count < Set(children + near.flatMap { $0.prefix(10) }).count)
     }
 
     @Test func groupSumsAreTheMeansOfEachGroupsRows() {

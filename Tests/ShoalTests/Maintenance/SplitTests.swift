@@ -103,6 +103,21 @@ import Testing
         index.checkInvariants()
     }
 
+    /// A small partition that no query scans cannot gain from a merge (ΔO⁻ alone is above −τ),
+    /// so it is dropped before its neighbours are looked up; an empty one is always merged.
+    @Test func aColdSmallPartitionIsNotWeighedForAMerge() throws {
+        let (index, pid) = try lopsidedIndex()
+        var plan = MaintenancePlan(
+            cost: { MaintenanceTests.affine.latency(size: $0, k: 10) }, tau: 100, alpha: 0.5, addOverhead: 10,
+            removeOverhead: -10)
+        plan.mergeLimit = 1_000
+        #expect(index.lock.withReadLock { index.prepareMerge(pid, frequencies: [:], plan: plan, allowsNonEmpty: true) } == nil)
+        try index.remove(ids: index.lock.withReadLock { (0..<100).map { index.levels[0].partitions[pid]!.ids[$0] } })
+        let empty = try #require(
+            index.lock.withReadLock { index.prepareMerge(pid, frequencies: [:], plan: plan, allowsNonEmpty: false) })
+        #expect(empty.ids.isEmpty)
+    }
+
     /// Rows added between the prepare and the commit are assigned at the commit, not dropped.
     @Test func aCommitAfterTheRowsChangedAssignsThemAgain() throws {
         let (index, pid) = try lopsidedIndex()

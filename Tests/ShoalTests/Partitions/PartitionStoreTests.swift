@@ -55,6 +55,28 @@ import Testing
         #expect(!store.contains(500))
     }
 
+    @Test func splittingAPartitionMovesEveryRowAndKeepsTheCount() {
+        let store = PartitionStore(dimension: 2)
+        let other = store.createPartition()
+        let parent = store.createPartition()
+        append(store, other, [9, 9], [900])
+        append(store, parent, [0, 0, 1, 1, 2, 2, 3, 3, 4, 4], [10, 11, 12, 13, 14])
+        let version = store.mapVersion
+        let children = store.splitPartition(parent, grouping: Grouping(assignments: [1, 0, 1, 1, 0], groupCount: 2))
+        store.checkInvariants()
+        #expect(children == [2, 3])
+        #expect(store.partitionIDs == [other, 2, 3])
+        #expect(store.count == 6)
+        #expect(store.mapVersion > version)
+        // Group 0 (rows 1 and 4) and group 1 (rows 0, 2 and 3), each in input order.
+        #expect(store.locations[11] == VectorLocation(partition: 2, slot: 0))
+        #expect(store.locations[14] == VectorLocation(partition: 2, slot: 1))
+        #expect(store.locations[10] == VectorLocation(partition: 3, slot: 0))
+        #expect(store.locations[13] == VectorLocation(partition: 3, slot: 2))
+        #expect(stored(store, 13) == [3, 3])
+        #expect(stored(store, 900) == [9, 9])
+    }
+
     @Test func removeOfAnUnknownIDReturnsFalseAndChangesNothing() {
         let store = PartitionStore(dimension: 2)
         let p = store.createPartition()
