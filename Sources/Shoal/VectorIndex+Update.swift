@@ -41,9 +41,8 @@ extension VectorIndex {
             let targets = nearestPartitions(of: stored, count: n, atLevel: 0, threads: threads)
             var placement = BatchPlacement(targets: targets, vectors: stored, ids: ids, dimension: d)
             placement.prepareGrowth(in: levels[0])
-            let groups = zip(placement.vectors, placement.ids).map { RowGroup(rows: $0, ids: $1) }
             let calibration = calibrations.neighbours.prepareAdd(
-                groups: groups, metric: metric.kernelMetric, threads: workers)
+                vectors: stored, ids: ids, metric: metric.kernelMetric, threads: workers)
             return (structureGeneration, placement, calibration)
         }
         let due = try lock.withWriteLock { () throws(ShoalError) -> Bool in

@@ -10,7 +10,7 @@ import ShoalKernels
 /// a quarter of it has been removed or the index's size has moved by more than a quarter since.
 ///
 /// Lists are kept to a depth of `4k + 16` for the largest k calibrated (``depth(for:)``). An added
-/// vector enters the lists it orders into (``prepareAdd(groups:metric:threads:)`` screens
+/// vector enters the lists it orders into (``prepareAdd(vectors:ids:metric:threads:)`` screens
 /// them under the index's shared lock, ``commitAdd(_:vectors:ids:metric:)`` merges them under its
 /// exclusive lock); a removed id leaves them (``commitRemove(_:)``), and a list left with fewer than
 /// k entries is dropped, to be computed again by brute force, for that query alone, the next time a
@@ -167,15 +167,14 @@ final class CalibrationNeighbours: Sendable {
     /// Screens vectors about to be added against the current lists: for each query, the added
     /// vectors that order before its last entry, with exact distances. Call it under the index's
     /// shared lock (or none); nil when no lists are kept yet.
-    /// - Parameter groups: the vectors as they will be stored, grouped by the partition they go to.
-    /// - Complexity: O(queries × n × d) at most, with the batched kernel on `threads`; under L2
-    ///   only the (query, group) pairs that a ball around the group does not rule out.
-    func prepareAdd(groups: [RowGroup], metric: KernelMetric, threads: Int) -> CalibrationAddition? {
+    /// - Parameter vectors: row-major, `ids.count * dimension` floats, as they will be stored.
+    /// - Complexity: O(queries × n × d) with the batched kernel on `threads`.
+    func prepareAdd(vectors: [Float], ids: [Int64], metric: KernelMetric, threads: Int) -> CalibrationAddition? {
         guard let set = state.withLock({ $0.set }) else { return nil }
         let bounds = set.bounds
         let entering = ExactNeighbours.entering(
-            groups: groups, queries: set.queries, own: set.excludedIDs, bounds: bounds, dimension: set.dimension,
-            metric: metric, threads: threads)
+            rows: vectors, ids: ids, queries: set.queries, own: set.excludedIDs, bounds: bounds,
+            dimension: set.dimension, metric: metric, threads: threads)
         return CalibrationAddition(
             generation: set.generation,
             entries: zip(bounds, entering).map { bound, found in found.map { (bound: bound ?? nil, entering: $0) } })
@@ -208,7 +207,7 @@ final class CalibrationNeighbours: Sendable {
             for q in unscreened { rows += set.queries[(q * d)..<((q + 1) * d)] }
             let bounds = set.bounds
             let entering = ExactNeighbours.entering(
-                groups: [RowGroup(rows: vectors, ids: ids)], queries: rows, own: unscreened.map(set.excluded),
+                rows: vectors, ids: ids, queries: rows, own: unscreened.map(set.excluded),
                 bounds: unscreened.map { bounds[$0] }, dimension: d, metric: metric, threads: 1)
             for (q, found) in zip(unscreened, entering) {
                 if let found { s.set?.lists[q]?.merge(found, depth: depth) }
@@ -290,7 +289,7 @@ struct CalibrationTruth: Sendable {
     let lists: [NeighbourList]
 }
 
-/// What ``CalibrationNeighbours/prepareAdd(groups:metric:threads:)`` found: per query (nil for
+/// What ``CalibrationNeighbours/prepareAdd(vectors:ids:metric:threads:)`` found: per query (nil for
 /// a list that was missing), the bound it screened against (nil: every vector) and the vectors that
 /// order before it.
 struct CalibrationAddition: Sendable {

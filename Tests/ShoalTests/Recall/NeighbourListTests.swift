@@ -36,20 +36,17 @@ import Testing
         var random = SeededRandom(seed: 51)
         let d = 12
         let queries = random.clusteredRows(30, dimension: d, clusters: 6)
-        // Three groups: two near the queries' clusters, one far away (the ball rules it out).
-        var groups = (0..<2).map { g in
-            RowGroup(
-                rows: random.clusteredRows(40, dimension: d, clusters: 6), ids: (0..<Int64(40)).map { Int64(g) * 100 + $0 })
-        }
-        groups.append(RowGroup(rows: random.gaussianRows(40, dimension: d).map { $0 + 1000 }, ids: (200..<240).map(Int64.init)))
-        let own = (0..<30).map { $0 == 3 ? Int64(5) : Int64.min }
+        // Rows of the queries' clusters, and a few far away.
+        let rows = random.clusteredRows(80, dimension: d, clusters: 6) + random.gaussianRows(40, dimension: d).map { $0 + 1000 }
+        let ids = (0..<Int64(120)).map { $0 * 3 }
+        let own = (0..<30).map { $0 == 3 ? Int64(15) : Int64.min }
         // Query 7 has no list, query 8 a complete one, the others bounds of growing distance.
         var bounds: [(distance: Float, id: Int64)??] = (0..<30).map { q in .some((Float(q % 5 + 1) * 4, Int64(1_000))) }
         bounds[7] = nil
         bounds[8] = .some(nil)
         for metric in [KernelMetric.squaredL2, .negatedDot] {
             let found = ExactNeighbours.entering(
-                groups: groups, queries: queries, own: own, bounds: bounds, dimension: d, metric: metric, threads: 2)
+                rows: rows, ids: ids, queries: queries, own: own, bounds: bounds, dimension: d, metric: metric, threads: 2)
             let total = found.compactMap { $0 }.map(\.count).reduce(0, +)
             #expect(total > 0 && total < 28 * 120, "\(metric): \(total) entering")
             for q in 0..<30 {
@@ -58,16 +55,14 @@ import Testing
                     continue
                 }
                 var expected: [(distance: Float, id: Int64)] = []
-                for group in groups {
-                    for (i, id) in group.ids.enumerated() where id != own[q] {
-                        let distance = queries.withUnsafeBufferPointer { qb in
-                            group.rows.withUnsafeBufferPointer { rb in
-                                ExactNeighbours.distance(qb.baseAddress! + q * d, rb.baseAddress! + i * d, dimension: d, metric: metric)
-                            }
+                for (i, id) in ids.enumerated() where id != own[q] {
+                    let distance = queries.withUnsafeBufferPointer { qb in
+                        rows.withUnsafeBufferPointer { rb in
+                            ExactNeighbours.distance(qb.baseAddress! + q * d, rb.baseAddress! + i * d, dimension: d, metric: metric)
                         }
-                        if let bound, !ExactNeighbours.precedes((distance, id), bound) { continue }
-                        expected.append((distance, id))
                     }
+                    if let bound, !ExactNeighbours.precedes((distance, id), bound) { continue }
+                    expected.append((distance, id))
                 }
                 expected.sort(by: ExactNeighbours.precedes)
                 let entries = found[q] ?? []
