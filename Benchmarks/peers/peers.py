@@ -45,6 +45,9 @@ from typing import Any, Callable
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "common"))
+from vector_files import read_vecs, recall_at_k  # noqa: E402  (shared with the other benchmark scripts)
+
 # On a shared machine, libgomp's default active spin-waiting makes 2-thread OpenMP builds
 # (Faiss k-means and HNSW construction) up to 10x slower whenever another process holds a core.
 # Passive waiting avoids that and costs nothing measurable with 1 search thread. Set before any
@@ -87,20 +90,6 @@ def shoal_default_partitions(n: int) -> int:
 # Data
 # --------------------------------------------------------------------------------------------
 
-def read_vecs(path: Path, dtype: str, limit: int | None = None) -> np.ndarray:
-    """Reads .fvecs (dtype 'float32') or .ivecs ('int32'): per row an int32 d, then d values."""
-    raw = np.fromfile(path, dtype=np.int32)
-    if raw.size == 0:
-        raise ValueError(f"{path} is empty")
-    d = int(raw[0])
-    if d <= 0 or raw.size % (d + 1) != 0:
-        raise ValueError(f"{path}: size {raw.size * 4} bytes does not fit rows of dimension {d}")
-    rows = raw.reshape(-1, d + 1)
-    if not np.all(rows[:, 0] == d):
-        raise ValueError(f"{path}: rows do not all have dimension {d}")
-    if limit is not None:
-        rows = rows[:limit]
-    return np.ascontiguousarray(rows[:, 1:]).view(dtype).copy()
 
 
 @dataclass
@@ -141,12 +130,6 @@ def load_dataset(data_dir: Path, name: str, query_limit: int | None) -> Dataset:
     return Dataset(name, folder, base, queries, gt[: queries.shape[0]])
 
 
-def recall_at_k(found: np.ndarray, gt: np.ndarray, k: int) -> float:
-    """Mean over queries of |found[:k] ∩ gt[:k]| / k (each true neighbour counted once)."""
-    found = np.asarray(found, dtype=np.int64)[:, :k]
-    truth = np.asarray(gt, dtype=np.int64)[:, :k]
-    hits = (truth[:, :, None] == found[:, None, :]).any(axis=2).sum(axis=1)
-    return float(hits.mean() / k)
 
 
 # --------------------------------------------------------------------------------------------

@@ -48,6 +48,9 @@ from pathlib import Path
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "common"))
+from vector_files import load_vectors, read_vecs, recall_at_k  # noqa: E402  (shared with the other benchmark scripts)
+
 # Passive OpenMP waiting (see Benchmarks/peers/peers.py); set before faiss is imported.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
@@ -58,36 +61,8 @@ ALL_METHODS = ["shoal", "faiss-ivf", "hnswlib", "usearch"]
 
 
 # --------------------------------------------------------------------------------------------
-# Files
+# Files (readers and recall@k: Benchmarks/common/vector_files.py)
 # --------------------------------------------------------------------------------------------
-
-def read_vecs(path: Path, dtype: str, limit: int | None = None) -> np.ndarray:
-    """.fvecs ('float32') / .ivecs ('int32'): per row an int32 dimension d, then d values."""
-    raw = np.fromfile(path, dtype=np.int32)
-    if raw.size == 0:
-        return np.zeros((0, 0), dtype=dtype)
-    d = int(raw[0])
-    if d <= 0 or raw.size % (d + 1) != 0:
-        raise ValueError(f"{path}: size {raw.size * 4} bytes does not fit rows of dimension {d}")
-    rows = raw.reshape(-1, d + 1)
-    if not np.all(rows[:, 0] == d):
-        raise ValueError(f"{path}: rows do not all have dimension {d}")
-    if limit is not None:
-        rows = rows[:limit]
-    return np.ascontiguousarray(rows[:, 1:]).view(dtype).copy()
-
-
-def load_vectors(path: Path) -> np.ndarray:
-    suffix = path.suffix.lower()
-    if suffix == ".fvecs":
-        return read_vecs(path, "float32")
-    if suffix == ".npy":
-        return np.ascontiguousarray(np.load(path).astype(np.float32))
-    if suffix == ".bvecs":
-        raw = np.fromfile(path, dtype=np.uint8)
-        d = int(raw[:4].view(np.int32)[0])
-        return raw.reshape(-1, d + 4)[:, 4:].astype(np.float32)
-    raise ValueError(f"{path}: unsupported extension {suffix} (use .fvecs, .bvecs or .npy)")
 
 
 def write_fvecs_chunk(f, x: np.ndarray) -> None:
@@ -138,14 +113,6 @@ def load_runbook(directory: Path) -> Runbook:
                    book["operations"], gt)
 
 
-def recall_at_k(found: np.ndarray, gt: np.ndarray, k: int) -> float:
-    """Mean over queries of |found[:k] & gt[:k]| / |gt[:k] without -1| (as ShoalData.GroundTruth.recall)."""
-    found = np.asarray(found, dtype=np.int64)[:, :k]
-    truth = np.asarray(gt, dtype=np.int64)[:, :k]
-    hits = ((truth[:, :, None] == found[:, None, :]) & (truth[:, :, None] >= 0)).any(axis=2).sum(axis=1)
-    expected = (truth >= 0).sum(axis=1)
-    per_query = np.where(expected > 0, hits / np.maximum(expected, 1), 1.0)
-    return float(per_query.mean()) if len(per_query) else 1.0
 
 
 def exact_neighbours(base: np.ndarray, ids: np.ndarray, queries: np.ndarray, k: int) -> np.ndarray:
