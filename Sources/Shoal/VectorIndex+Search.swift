@@ -144,16 +144,16 @@ extension VectorIndex {
             tracker.record(cursors.map { $0.scanned.map { Int32($0) } })
             return results(merged, queryCount: queryCount, k: k, scanned: cursors.map(\.scanned.count))
         }
-        let scanned = ScannedCounts(count: queryCount)
+        let scanned = WorkerSlots<[Int32]>(count: queryCount)
         let shared = SendableBox((scan, queries, merged, scanned))
         Parallel.forEach(count: queryCount, threads: threads) { _, q in
             let (scan, queries, merged, scanned) = shared.value
             let outcome = scan.run(
                 query: queries + q * d, k: k, threshold: plan.threshold(sequence: firstSequence &+ q), maxPartitions: limit)
             merged.merge(query: q, from: outcome.heap, query: 0)
-            scanned.set(q, partitions: outcome.scannedPartitions)
+            scanned.set(q, outcome.scannedPartitions.map { Int32($0) })
         }
-        let lists = scanned.partitions
+        let lists = scanned.all
         tracker.record(lists)
         return results(merged, queryCount: queryCount, k: k, scanned: lists.map(\.count))
     }
@@ -190,30 +190,6 @@ extension VectorIndex {
         }
         return SearchResults(queryCount: queryCount, k: k, ids: ids, scores: scores, partitionsScanned: scanned)
     }
-}
-
-/// Per-query scan counts and partition lists written by worker threads: each query's slot is
-/// written by one worker only, into preallocated storage, and read after the join.
-private final class ScannedCounts: @unchecked Sendable {
-    private let size: Int
-    private let slots: UnsafeMutablePointer<[Int32]>
-
-    init(count: Int) {
-        size = count
-        slots = .allocate(capacity: max(1, count))
-        slots.initialize(repeating: [], count: count)
-    }
-
-    deinit {
-        slots.deinitialize(count: size)
-        slots.deallocate()
-    }
-
-    func set(_ query: Int, partitions scanned: [Int]) {
-        slots[query] = scanned.map { Int32($0) }
-    }
-
-    var partitions: [[Int32]] { Array(UnsafeBufferPointer(start: slots, count: size)) }
 }
 
 /// Fixed choices of batched recall-target search.
