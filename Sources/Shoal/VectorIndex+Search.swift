@@ -122,11 +122,14 @@ extension VectorIndex {
                 sampleSize: configuration.calibrationQueries, seed: configuration.seed)
             return RecallCalibration.measure(
                 truth: truth, levels: levels, metric: metric, search: engine, k: k, threads: threads,
-                separations: separationTable())
+                separations: separationTable(), centroids: centroidBlock())
         }
         let plan = calibration.plan(for: target)
         var scan = AdaptiveScan(levels: levels, metric: metric, search: engine)
-        scan.separations = separationTable()
+        // A batch computes its separations with one kernel call; the O(partitions² × d) table pays
+        // only across many single queries of one structure generation.
+        scan.separations = separationTable(build: queryCount < AdaptiveSearchTuning.minimumBatch)
+        scan.centroids = centroidBlock()
         scan.order = options.scanOrder
         let limit = options.maxPartitions ?? Int.max
         let firstSequence = querySequence.wrappingAdd(queryCount, ordering: .relaxed).oldValue
@@ -159,15 +162,33 @@ extension VectorIndex {
     }
 
     /// The pairwise distances of the top level's centroids for this structure generation (two
-    /// levels, at most 2048 centroids), built on first use. Must hold the read lock.
-    private func separationTable() -> SeparationTable? {
+    /// levels, at most 2048 centroids), built on first use when `build`. Must hold the read lock.
+    private func separationTable(build: Bool = true) -> SeparationTable? {
         guard levels.count == 2, let top = levels[1].partitions.values.first,
             top.count <= SeparationTable.maximumCount
         else { return nil }
         let generation = structureGeneration
         return separations.withLock { cached in
             if let cached, cached.generation == generation, cached.count == top.count { return cached }
+            guard build else { return nil }
             let fresh = SeparationTable(top: top, generation: generation)
+            cached = fresh
+            return fresh
+        }
+    }
+
+    /// Every base partition's centroid in one block for this structure generation, when there are
+    /// at most as many base partitions as APS's initial candidates; gathered on first use. Must
+    /// hold the read lock.
+    private func centroidBlock() -> CentroidBlock? {
+        let generation = structureGeneration
+        return centroidBlocks.withLock { cached in
+            if let cached, cached.generation == generation, cached.levelCount == levels.count,
+                cached.count == levels[0].partitions.count
+            {
+                return cached
+            }
+            let fresh = CentroidBlock(levels: levels, limit: AdaptiveScan.defaultInitialCandidates, generation: generation)
             cached = fresh
             return fresh
         }

@@ -36,6 +36,8 @@ public final class VectorIndex: @unchecked Sendable {
     let calibrations = CalibrationCache()
     /// Pairwise distances of the top level's centroids, for recall-target search.
     let separations = Locked<SeparationTable?>(nil)
+    /// Every base partition's centroid in one block, for recall-target search.
+    let centroidBlocks = Locked<CentroidBlock?>(nil)
     /// The λ model used by maintenance (measured on first use).
     let costModel = Locked<(any ScanCostModel)?>(nil)
     /// Held for a whole maintenance pass, so passes never interleave, and guarding what passes

@@ -106,13 +106,15 @@ final class RecallCalibration: Sendable {
     }
 
     /// Measures traces for the calibration queries of `truth` (their exact neighbours known).
-    /// - Parameter separations: the index's table of top-level centroid distances, when it has one.
+    /// - Parameters:
+    ///   - separations: the index's table of top-level centroid distances, when it has one.
+    ///   - centroids: the index's block of base centroids, when it has one (gathered here if not).
     /// - Complexity: O(queries × (partitions × d + scanned × size × d)) spread over `threads`,
     ///   where only the partitions scanned before a query's first `k + 1` neighbours are found are
     ///   read in full (``CalibrationTrace``).
     static func measure(
         truth: CalibrationTruth, levels: [PartitionStore], metric: DistanceMetric, search: LevelSearch, k: Int,
-        threads: Int, separations: SeparationTable? = nil
+        threads: Int, separations: SeparationTable? = nil, centroids known: CentroidBlock? = nil
     ) -> RecallCalibration {
         let base = levels[0]
         let d = base.dimension
@@ -121,7 +123,7 @@ final class RecallCalibration: Sendable {
         let traces = WorkerSlots<[(estimate: Float, recall: Float)]>(count: count)
         var scan = AdaptiveScan(levels: levels, metric: metric, search: search)
         scan.separations = separations
-        let centroids = CentroidBlock(levels: levels, limit: scan.initialCandidates)
+        let centroids = known ?? CentroidBlock(levels: levels, limit: scan.initialCandidates)
         let shared = SendableBox((truth, traces, scan, centroids))
         Parallel.forEach(count: count, threads: threads) { _, q in
             let (truth, traces, scan, centroids) = shared.value
@@ -134,49 +136,5 @@ final class RecallCalibration: Sendable {
             traces.set(q, trace)
         }
         return RecallCalibration(traces: traces.all)
-    }
-}
-
-/// Every base partition's centroid in one block, when every base partition is an initial APS
-/// candidate (at most `initialCandidates` of them): then a query's candidate geometry needs no
-/// search of the level above, and the block is gathered once for all calibration queries. With
-/// two levels it is the flat top partition's rows, in slot order (the order of its separation
-/// table).
-struct CentroidBlock {
-    let rows: [Float]
-    let ids: [Int64]
-    let dimension: Int
-
-    /// nil when there are more base partitions than `limit`, or no level above the base.
-    /// - Complexity: O(partitions × d).
-    init?(levels: [PartitionStore], limit: Int) {
-        let total = levels[0].partitions.count
-        guard levels.count > 1, total > 0, total <= limit else { return nil }
-        let d = levels[1].dimension
-        var rows = [Float]()
-        var ids = [Int64]()
-        rows.reserveCapacity(total * d)
-        ids.reserveCapacity(total)
-        for pid in levels[1].partitions.keys.sorted() {
-            guard let partition = levels[1].partitions[pid] else { continue }
-            rows += UnsafeBufferPointer(start: partition.vectors, count: partition.count * d)
-            ids += UnsafeBufferPointer(start: partition.ids, count: partition.count)
-        }
-        guard ids.count == total else { return nil }
-        self.rows = rows
-        self.ids = ids
-        dimension = d
-    }
-
-    /// The candidate geometry of every base partition for `query`.
-    /// - Complexity: O(partitions × d + partitions log partitions).
-    func geometry(query: UnsafePointer<Float>, separations: SeparationTable?) -> CandidateGeometry {
-        rows.withUnsafeBufferPointer { r in
-            ids.withUnsafeBufferPointer { i in
-                CandidateGeometry(
-                    query: query, rows: r.baseAddress!, ids: i.baseAddress!, count: ids.count, dimension: dimension,
-                    separations: separations)
-            }
-        }
     }
 }

@@ -104,34 +104,12 @@ struct AdaptiveBatch {
         return cursors
     }
 
-    /// Squared Euclidean distances of every query to every top-level centroid with one batched
-    /// kernel call, as candidate geometries; nil when the candidates come from a search of the
-    /// level above instead (three or more levels, or more centroids than the initial candidates).
+    /// Every query's candidate geometry from batched kernel calls (``CentroidBlock``); nil when the
+    /// candidates come from a search of the level above instead (more base partitions than the
+    /// initial candidates).
     private func batchGeometry(queries: UnsafePointer<Float>, count: Int) -> [CandidateGeometry]? {
-        guard scan.levels.count == 2, let top = scan.levels[1].partitions.values.first, top.count > 0,
-            top.count <= scan.initialCandidates
-        else { return nil }
-        let d = top.dimension
-        let rows = top.count
-        var distances = [Float](repeating: 0, count: count * rows)
-        var queryNorms = [Float](repeating: 0, count: count)
-        var rowNorms = [Float](repeating: 0, count: rows)
-        queryNorms.withUnsafeMutableBufferPointer { qn in
-            rowNorms.withUnsafeMutableBufferPointer { rn in
-                distances.withUnsafeMutableBufferPointer { out in
-                    Kernels.squaredNorms(rows: queries, count: count, dimension: d, out: qn.baseAddress!)
-                    Kernels.squaredNorms(rows: top.vectors, count: rows, dimension: d, out: rn.baseAddress!)
-                    Kernels.batchDistances(
-                        .squaredL2, queries: queries, queryNorms: qn.baseAddress!, queryCount: count, rows: top.vectors,
-                        rowNorms: rn.baseAddress!, rowCount: rows, dimension: d, out: out.baseAddress!, outStride: rows)
-                }
-            }
-        }
-        return (0..<count).map { q in
-            CandidateGeometry(
-                squaredDistances: Array(distances[(q * rows)..<((q + 1) * rows)]), rows: top.vectors, ids: top.ids,
-                dimension: d, separations: scan.separations)
-        }
+        guard let block = scan.centroids, block.count <= scan.initialCandidates else { return nil }
+        return block.geometries(queries: queries, queryCount: count, separations: scan.separations)
     }
 }
 

@@ -13,13 +13,16 @@ struct AdaptiveScan {
     let search: LevelSearch
     /// Pairwise distances of the flat top level's centroids, when the index has two levels.
     var separations: SeparationTable? = nil
+    /// Every base partition's centroid in one block, when they are all initial candidates.
+    var centroids: CentroidBlock? = nil
     /// The order partitions are scanned in.
     var order: SearchOptions.ScanOrder = .centroidDistance
     /// Initial candidates: the nearest `initialCandidates` base partitions (all of them in most
     /// indexes). Giving the model every partition that could intersect the search ball lets its
     /// estimate reach 1 only when they have all been scanned; with a short prefix (the reference
     /// uses 10 %) the estimate saturates as soon as the prefix is done, whatever lies beyond.
-    var initialCandidates = 1024
+    var initialCandidates = AdaptiveScan.defaultInitialCandidates
+    static let defaultInitialCandidates = 1024
     /// Relative radius change that triggers a recomputation of the probabilities.
     var recomputeThreshold: Float = 0.01
 
@@ -61,10 +64,13 @@ struct AdaptiveScan {
         return Outcome(heap: cursor.heap, scannedPartitions: cursor.scanned)
     }
 
-    /// The geometry of the `count` nearest base partitions (by centroid). With two levels the
-    /// centroids are the flat top partition, used in place; otherwise the level above is searched
-    /// for them.
+    /// The geometry of the `count` nearest base partitions (by centroid). When ``centroids`` covers
+    /// them all it is used; with two levels the centroids are the flat top partition, used in
+    /// place; otherwise the level above is searched for them.
     func candidateGeometry(query: UnsafePointer<Float>, count: Int) -> CandidateGeometry {
+        if let centroids, count >= centroids.count {
+            return centroids.geometry(query: query, separations: separations)
+        }
         if levels.count == 2, let top = levels[1].partitions.values.first, count >= top.count {
             return CandidateGeometry(
                 query: query, rows: top.vectors, ids: top.ids, count: top.count, dimension: top.dimension,

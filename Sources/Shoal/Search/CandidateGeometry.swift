@@ -31,15 +31,14 @@ struct CandidateGeometry {
     }
 
     /// As above, with the query's squared Euclidean distances to the `distances.count` rows
-    /// already computed (a batch computes them for all its queries with one kernel call).
+    /// already computed.
     /// - Complexity: O(count) with a separation table, else O(count × d).
     init(
         squaredDistances distances: [Float], rows: UnsafePointer<Float>, ids: UnsafePointer<Int64>, dimension d: Int,
         separations table: SeparationTable? = nil
     ) {
         let count = distances.count
-        var nearest = 0
-        for row in 0..<count where distances[row] < distances[nearest] { nearest = row }
+        let nearest = distances.withUnsafeBufferPointer(CandidateGeometry.nearestRow(in:))
         var separations = [Float](repeating: 0, count: count)
         if count > 0 {
             if let table, table.count == count {
@@ -54,11 +53,33 @@ struct CandidateGeometry {
                 }
             }
         }
-        partitions = (0..<count).map { Int(ids[$0]) }
-        squaredDistances = distances
+        self.init(
+            squaredDistances: distances, separations: separations, nearest: nearest,
+            partitions: (0..<count).map { Int(ids[$0]) }, dimension: d)
+    }
+
+    /// From everything already computed (``CentroidBlock`` computes a batch's geometries with
+    /// batched kernel calls).
+    /// - Parameters:
+    ///   - separations: `‖c_row − c_nearest‖` for each row.
+    ///   - nearest: the row with the smallest distance (``nearestRow(in:)``).
+    /// - Complexity: O(count).
+    init(squaredDistances: [Float], separations: [Float], nearest: Int, partitions: [Int], dimension d: Int) {
+        precondition(separations.count == squaredDistances.count && partitions.count == squaredDistances.count)
+        self.partitions = partitions
+        self.squaredDistances = squaredDistances
         self.nearest = nearest
         model = PartitionProbabilities(
-            squaredDistances: distances, separations: separations, nearest: nearest, table: CapVolumeTable.table(for: d))
+            squaredDistances: squaredDistances, separations: separations, nearest: nearest,
+            table: CapVolumeTable.table(for: d))
+    }
+
+    /// The row with the smallest distance (ties to the lower row); 0 when there is none.
+    /// - Complexity: O(count).
+    static func nearestRow(in distances: UnsafeBufferPointer<Float>) -> Int {
+        var nearest = 0
+        for row in distances.indices where distances[row] < distances[nearest] { nearest = row }
+        return nearest
     }
 
     /// The geometry of the `candidates` (partition ids) whose centroids are stored in `centroids`.
