@@ -61,6 +61,7 @@ import Testing
         let index = try makeIndex(metric: .cosine)
         let (_, partition) = try firstPartition(index)
         for j in 0..<4 { partition.vectors[j] *= 2 }
+        partition.norms[0] *= 4  // exact: the stored norm stays the row's
         let found = index.invariantViolations()
         #expect(found.count == 1)
         #expect(found.first?.contains("has length 2.0") == true)
@@ -73,5 +74,14 @@ import Testing
         for slot in 0..<min(6, partition.count) { partition.vectors[slot * 4] = .infinity }
         #expect(index.invariantViolations(limit: 3).count == 3)
         #expect(index.invariantViolations(limit: 100).count == min(6, partition.count))
+    }
+
+    @Test func aStaleStoredNormIsReported() throws {
+        let index = try makeIndex()
+        let (_, partition) = try firstPartition(index)
+        partition.vectors[0] += 1
+        let found = index.invariantViolations()
+        #expect(found.count == 1)
+        #expect(found.first?.contains("stored squared norm") == true)
     }
 }

@@ -1,7 +1,12 @@
+import ShoalKernels
+
 /// One posting list: `count` vectors stored contiguously (row-major, `count * dimension` floats,
-/// no padding) plus their `count` ids, in matching order.
+/// no padding) plus their `count` ids and squared norms, in matching order.
 ///
-/// Invariants: `0 ≤ count ≤ capacity`; slots `0..<count` are initialised. Capacity grows
+/// Invariants: `0 ≤ count ≤ capacity`; slots `0..<count` are initialised; `norms[slot]` is the
+/// squared norm of row `slot` as ``Kernels/squaredNorms(rows:count:dimension:out:instructionSet:)``
+/// computes it (the batched squared-L2 kernel needs it, and computing it per search would read
+/// every row once more). Capacity grows
 /// geometrically (× 1.5, floor 8) on append and is exact after a bulk build. Order is not kept:
 /// removal moves the last row into the freed slot.
 ///
@@ -12,6 +17,8 @@ final class Partition {
     private(set) var capacity: Int = 0
     private(set) var vectors: UnsafeMutablePointer<Float>
     private(set) var ids: UnsafeMutablePointer<Int64>
+    /// `‖row‖²` of each row.
+    private(set) var norms: UnsafeMutablePointer<Float>
     /// Bumped by every change of rows or buffers, so storage prepared outside the exclusive lock
     /// can tell whether it is still current.
     private(set) var version = 0
@@ -22,15 +29,17 @@ final class Partition {
         self.capacity = capacity
         vectors = .allocate(capacity: max(1, capacity * dimension))
         ids = .allocate(capacity: max(1, capacity))
+        norms = .allocate(capacity: max(1, capacity))
     }
 
     deinit {
         vectors.deallocate()
         ids.deallocate()
+        norms.deallocate()
     }
 
     /// Bytes held by the buffers (capacity, not count).
-    var allocatedBytes: Int { capacity * (dimension * 4 + 8) }
+    var allocatedBytes: Int { capacity * (dimension * 4 + 12) }
 
     /// Appends `n` rows and their ids. - Complexity: O(`n * dimension`) amortised.
     func append(vectors source: UnsafePointer<Float>, ids sourceIDs: UnsafePointer<Int64>, count n: Int) {
@@ -38,6 +47,7 @@ final class Partition {
         reserve(count + n)
         (vectors + count * dimension).update(from: source, count: n * dimension)
         (ids + count).update(from: sourceIDs, count: n)
+        computeNorms(from: count, count: n)
         count += n
         version += 1
     }
@@ -51,6 +61,7 @@ final class Partition {
         reserve(count + n)
         UnsafeMutableRawBufferPointer(start: vectors + count * dimension, count: vectorBytes.count).copyMemory(from: vectorBytes)
         UnsafeMutableRawBufferPointer(start: ids + count, count: idBytes.count).copyMemory(from: idBytes)
+        computeNorms(from: count, count: n)
         count += n
         version += 1
     }
@@ -70,9 +81,11 @@ final class Partition {
         let newCapacity = max(needed, capacity + capacity / 2, 8)
         let newVectors = UnsafeMutablePointer<Float>.allocate(capacity: newCapacity * dimension)
         let newIDs = UnsafeMutablePointer<Int64>.allocate(capacity: newCapacity)
+        let newNorms = UnsafeMutablePointer<Float>.allocate(capacity: newCapacity)
         newVectors.initialize(from: vectors, count: count * dimension)
         newIDs.initialize(from: ids, count: count)
-        return PreparedStorage(vectors: newVectors, ids: newIDs, capacity: newCapacity, version: version)
+        newNorms.initialize(from: norms, count: count)
+        return PreparedStorage(vectors: newVectors, ids: newIDs, norms: newNorms, capacity: newCapacity, version: version)
     }
 
     /// Swaps in storage from ``preparedGrowth(toHold:)`` if the partition has not changed since
@@ -84,8 +97,10 @@ final class Partition {
         prepared.installed = true
         vectors.deallocate()
         ids.deallocate()
+        norms.deallocate()
         vectors = prepared.vectors
         ids = prepared.ids
+        norms = prepared.norms
         capacity = prepared.capacity
         version += 1
         return true
@@ -108,6 +123,7 @@ final class Partition {
         guard slot != last else { return nil }
         (vectors + slot * dimension).update(from: vectors + last * dimension, count: dimension)
         ids[slot] = ids[last]
+        norms[slot] = norms[last]
         return ids[slot]
     }
 
@@ -123,14 +139,23 @@ final class Partition {
     private func resize(to newCapacity: Int) {
         let newVectors = UnsafeMutablePointer<Float>.allocate(capacity: max(1, newCapacity * dimension))
         let newIDs = UnsafeMutablePointer<Int64>.allocate(capacity: max(1, newCapacity))
+        let newNorms = UnsafeMutablePointer<Float>.allocate(capacity: max(1, newCapacity))
         newVectors.update(from: vectors, count: count * dimension)
         newIDs.update(from: ids, count: count)
+        newNorms.update(from: norms, count: count)
         vectors.deallocate()
         ids.deallocate()
+        norms.deallocate()
         vectors = newVectors
         ids = newIDs
+        norms = newNorms
         capacity = newCapacity
         version += 1
+    }
+
+    /// Fills `norms` for the `n` rows from `start`. - Complexity: O(`n * dimension`).
+    private func computeNorms(from start: Int, count n: Int) {
+        Kernels.squaredNorms(rows: vectors + start * dimension, count: n, dimension: dimension, out: norms + start)
     }
 }
 
@@ -141,14 +166,19 @@ final class Partition {
 final class PreparedStorage {
     let vectors: UnsafeMutablePointer<Float>
     let ids: UnsafeMutablePointer<Int64>
+    let norms: UnsafeMutablePointer<Float>
     let capacity: Int
     /// The partition's version when the rows were copied.
     let version: Int
     fileprivate(set) var installed = false
 
-    init(vectors: UnsafeMutablePointer<Float>, ids: UnsafeMutablePointer<Int64>, capacity: Int, version: Int) {
+    init(
+        vectors: UnsafeMutablePointer<Float>, ids: UnsafeMutablePointer<Int64>, norms: UnsafeMutablePointer<Float>,
+        capacity: Int, version: Int
+    ) {
         self.vectors = vectors
         self.ids = ids
+        self.norms = norms
         self.capacity = capacity
         self.version = version
     }
@@ -157,5 +187,6 @@ final class PreparedStorage {
         guard !installed else { return }
         vectors.deallocate()
         ids.deallocate()
+        norms.deallocate()
     }
 }

@@ -1,3 +1,5 @@
+import ShoalKernels
+
 /// Where a stored vector lives: its partition and its slot in that partition.
 struct VectorLocation: Hashable {
     var partition: UInt32
@@ -191,7 +193,8 @@ final class PartitionStore {
 
     /// Appends a description of each broken invariant to `found`, until it holds `limit`: an id
     /// map entry that disagrees with the slot holding the id, counts that do not add up, a
-    /// partition id at or above `nextPartitionID`, a NaN or infinite component.
+    /// partition id at or above `nextPartitionID`, a NaN or infinite component, a stored squared
+    /// norm that differs from its row's.
     /// - Complexity: O(n × d).
     func collectViolations(into found: inout [String], limit: Int, level: Int) {
         var total = 0
@@ -211,6 +214,12 @@ final class PartitionStore {
                 let row = partition.row(slot)
                 if let j = (0..<dimension).first(where: { !row[$0].isFinite }) {
                     found.append("level \(level): id \(id) has \(row[j]) at component \(j)")
+                    continue
+                }
+                var norm: Float = 0
+                Kernels.squaredNorms(rows: row, count: 1, dimension: dimension, out: &norm)
+                if partition.norms[slot] != norm, found.count < limit {
+                    found.append("level \(level): id \(id) has stored squared norm \(partition.norms[slot]), not \(norm)")
                 }
             }
             total += partition.count

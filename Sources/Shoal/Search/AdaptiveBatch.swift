@@ -114,9 +114,7 @@ struct AdaptiveBatch {
 }
 
 /// The distances of one round: for every planned (query, partition) pair, the query's distances
-/// to all the partition's rows, grouped by partition so each partition is read once. The squared
-/// norms of a partition's rows (for the batched L2 form) are computed once per batch and kept
-/// across its rounds (the read lock keeps the partitions unchanged meanwhile).
+/// to all the partition's rows, grouped by partition so each partition is read once.
 private final class RoundBuffer: @unchecked Sendable {
     /// The planned pairs, query by query: query, position in its cursor, partition, and the
     /// offset of its distances in ``distances``.
@@ -126,7 +124,6 @@ private final class RoundBuffer: @unchecked Sendable {
     private(set) var offset: [Int] = []
     private(set) var distances = UnsafeMutablePointer<Float>.allocate(capacity: 1)
     private var capacity = 1
-    private var rowNorms: [Int: UnsafeMutablePointer<Float>] = [:]
     /// One per worker, kept across rounds.
     private var scratches: [ScanScratch] = []
 
@@ -134,7 +131,6 @@ private final class RoundBuffer: @unchecked Sendable {
 
     deinit {
         distances.deallocate()
-        for pointer in rowNorms.values { pointer.deallocate() }
     }
 
     func clear() {
@@ -165,7 +161,7 @@ private final class RoundBuffer: @unchecked Sendable {
             if let stored = level.partitions[pid] {
                 let members = order[start..<end].map { query[$0] }
                 for (i, pair) in order[start..<end].enumerated() { offset[pair] = total + i * stored.count }
-                work.append(Group(partition: stored, queries: members, offset: total, norms: norms(pid, stored, members.count, metric)))
+                work.append(Group(partition: stored, queries: members, offset: total))
                 total += members.count * stored.count
             }
             start = end
@@ -195,22 +191,11 @@ private final class RoundBuffer: @unchecked Sendable {
         return keys.map { Int(truncatingIfNeeded: $0 & 0xFFFF_FFFF) }
     }
 
-    /// The cached squared norms of partition `pid`'s rows when the batched L2 form will use them.
-    private func norms(_ pid: Int, _ stored: Partition, _ members: Int, _ metric: KernelMetric) -> UnsafePointer<Float>? {
-        guard metric == .squaredL2, members > 1, stored.count > 0 else { return nil }
-        if let known = rowNorms[pid] { return UnsafePointer(known) }
-        let norms = UnsafeMutablePointer<Float>.allocate(capacity: stored.count)
-        Kernels.squaredNorms(rows: stored.vectors, count: stored.count, dimension: stored.dimension, out: norms)
-        rowNorms[pid] = norms
-        return UnsafePointer(norms)
-    }
-
     /// One partition and the queries that read it this round.
     private struct Group {
         let partition: Partition
         let queries: [Int]
         let offset: Int
-        let norms: UnsafePointer<Float>?
 
         func compute(queries all: UnsafePointer<Float>, metric: KernelMetric, scratch: ScanScratch, out: UnsafeMutablePointer<Float>) {
             let d = partition.dimension
@@ -230,7 +215,7 @@ private final class RoundBuffer: @unchecked Sendable {
             }
             Kernels.batchDistances(
                 metric, queries: scratch.queries, queryNorms: scratch.norms, queryCount: queries.count,
-                rows: partition.vectors, rowNorms: norms, rowCount: rows, dimension: d, out: out + offset,
+                rows: partition.vectors, rowNorms: partition.norms, rowCount: rows, dimension: d, out: out + offset,
                 outStride: rows)
         }
     }

@@ -67,12 +67,8 @@ enum BatchScan {
         let chunk = max(1, min(queryList.count, distanceBlock / rows))
         scratch.reserveDistances(chunk * rows)
         scratch.reserveQueries(chunk * d)
-        scratch.reserveNorms(rows + chunk)
-        let rowNorms = scratch.norms
-        let chunkNorms = scratch.norms + rows
-        if metric == .squaredL2 {
-            Kernels.squaredNorms(rows: partition.vectors, count: rows, dimension: d, out: rowNorms)
-        }
+        scratch.reserveNorms(chunk)
+        let chunkNorms = scratch.norms
         var start = 0
         while start < queryList.count {
             let n = min(chunk, queryList.count - start)
@@ -83,7 +79,7 @@ enum BatchScan {
             }
             Kernels.batchDistances(
                 metric, queries: scratch.queries, queryNorms: chunkNorms, queryCount: n, rows: partition.vectors,
-                rowNorms: rowNorms, rowCount: rows, dimension: d, out: scratch.distances, outStride: rows)
+                rowNorms: partition.norms, rowCount: rows, dimension: d, out: scratch.distances, outStride: rows)
             for i in 0..<n {
                 heap.push(
                     query: Int(queryList[start + i]), candidates: scratch.distances + i * rows, ids: partition.ids,

@@ -1,4 +1,5 @@
 @testable import Shoal
+import ShoalKernels
 import ShoalTestSupport
 import Testing
 
@@ -19,12 +20,43 @@ import Testing
         }
     }
 
+    /// Every stored norm equals its row's squared norm.
+    private func expectNormsCurrent(_ p: Partition, _ context: String) {
+        for slot in 0..<p.count {
+            var norm: Float = 0
+            Kernels.squaredNorms(rows: p.row(slot), count: 1, dimension: p.dimension, out: &norm)
+            #expect(p.norms[slot] == norm, "\(context): slot \(slot)")
+        }
+    }
+
+    @Test func storedNormsFollowAppendsRemovalsAndGrowth() {
+        var random = SeededRandom(seed: 4)
+        let d = 9
+        let p = Partition(dimension: d)
+        append(p, random.gaussianRows(5, dimension: d), [1, 2, 3, 4, 5])
+        expectNormsCurrent(p, "after append")
+        p.swapRemove(at: 1)
+        expectNormsCurrent(p, "after swapRemove")
+        let prepared = p.preparedGrowth(toHold: 40)!
+        #expect(p.install(prepared))
+        expectNormsCurrent(p, "after install")
+        let rows = random.gaussianRows(3, dimension: d)
+        let ids: [Int64] = [7, 8, 9]
+        rows.withUnsafeBytes { v in ids.withUnsafeBytes { i in p.append(vectorBytes: v, idBytes: i, count: 3) } }
+        expectNormsCurrent(p, "after a byte append")
+        p.shrinkToFit()
+        expectNormsCurrent(p, "after shrinkToFit")
+        p.swapRemove(at: p.count - 1)
+        expectNormsCurrent(p, "after removing the last row")
+        #expect(p.count == 6)
+    }
+
     @Test func newPartitionIsEmptyWithTheRequestedCapacity() {
         let p = Partition(dimension: 5, capacity: 12)
         #expect(p.count == 0)
         #expect(p.capacity == 12)
         #expect(p.dimension == 5)
-        #expect(p.allocatedBytes == 12 * (5 * 4 + 8))
+        #expect(p.allocatedBytes == 12 * (5 * 4 + 12))
         #expect(Partition(dimension: 5).capacity == 0)
     }
 
@@ -131,7 +163,7 @@ import Testing
         #expect(p.capacity == 12)
         p.shrinkToFit()
         #expect(p.capacity == 9)
-        #expect(p.allocatedBytes == 9 * (5 * 4 + 8))
+        #expect(p.allocatedBytes == 9 * (5 * 4 + 12))
         #expect(contents(p).vectors == vectors)
         #expect(contents(p).ids == Array(100..<109))
         append(p, [1, 2, 3, 4, 5], [7])
