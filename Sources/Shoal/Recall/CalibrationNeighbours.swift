@@ -71,9 +71,21 @@ final class CalibrationNeighbours: Sendable {
         var set: QuerySet?
         /// Bumped when the set is replaced or queries are pinned.
         var version = 0
+        /// Counts, over every add and remove, the lists whose first `minimum` entries it changed.
+        var disturbances = 0
     }
 
     private let state = Locked(State())
+
+    /// How many times an add or a remove has changed the first k entries of a calibration
+    /// query's list (each list counted once per call), since the index was made. It only grows.
+    /// A calibration is measured on the neighbourhoods of its queries; once many of them changed,
+    /// the recall it predicts at a threshold can drift even when the size and the partitions did
+    /// not (inserts that densify one region while deletes empty another).
+    /// Returned with the number of calibration queries (0 before any list was computed).
+    var disturbanceCount: (disturbances: Int, queries: Int) {
+        state.withLock { ($0.disturbances, $0.set?.count ?? 0) }
+    }
 
     /// The depth lists are kept to for `k`: deep enough that removals rarely leave fewer than `k`.
     /// (On the synthetic workload trace, whose deletes empty whole clusters, `2k + 8` had 237 lists
@@ -188,13 +200,18 @@ final class CalibrationNeighbours: Sendable {
     func commitAdd(_ prepared: CalibrationAddition?, vectors: [Float], ids: [Int64], metric: KernelMetric) {
         state.withLock { s in
             // The lists are changed in place (`s.set?...`): a copy of the set would copy them all.
-            guard let generation = s.set?.generation, let depth = s.set?.depth, let count = s.set?.count else { return }
+            guard let generation = s.set?.generation, let depth = s.set?.depth, let count = s.set?.count,
+                let minimum = s.set?.minimum
+            else { return }
             let usable = prepared?.generation == generation ? prepared : nil
             var unscreened: [Int] = []
             for q in 0..<count {
                 // No copy of the list is held while it is merged into (it would be copied on write).
                 guard let tail = s.set?.lists[q]?.entryBound else { continue }
                 if let entry = usable?.entries[q], Self.covers(entry.bound, tail) {
+                    if let first = entry.entering.first, s.set?.lists[q]?.reachesTop(minimum, first) == true {
+                        s.disturbances += 1
+                    }
                     if !entry.entering.isEmpty { s.set?.lists[q]?.merge(entry.entering, depth: depth) }
                 } else {
                     unscreened.append(q)
@@ -210,7 +227,9 @@ final class CalibrationNeighbours: Sendable {
                 rows: vectors, ids: ids, queries: rows, own: unscreened.map(set.excluded),
                 bounds: unscreened.map { bounds[$0] }, dimension: d, metric: metric, threads: 1)
             for (q, found) in zip(unscreened, entering) {
-                if let found { s.set?.lists[q]?.merge(found, depth: depth) }
+                guard let found else { continue }
+                if let first = found.first, s.set?.lists[q]?.reachesTop(minimum, first) == true { s.disturbances += 1 }
+                s.set?.lists[q]?.merge(found, depth: depth)
             }
         }
     }
@@ -234,6 +253,9 @@ final class CalibrationNeighbours: Sendable {
             guard let count = s.set?.count, let minimum = s.set?.minimum else { return }
             for q in 0..<count {
                 if let own = s.set?.own, removed.contains(own[q]) { s.set?.removedOwn += 1 }
+                if let top = s.set?.lists[q]?.ids.prefix(minimum), top.contains(where: removed.contains) {
+                    s.disturbances += 1
+                }
                 guard s.set?.lists[q]?.remove(removed) == true, let list = s.set?.lists[q] else { continue }
                 if !list.covers(minimum) { s.set?.lists[q] = nil }
             }

@@ -41,6 +41,12 @@ struct NeighbourList: Equatable, Sendable {
         complete || (!ids.isEmpty && precedes(distance, id, entry: ids.count - 1))
     }
 
+    /// Whether `candidate` would be among the first `count` entries (the list has fewer, or it
+    /// orders before entry `count − 1`).
+    func reachesTop(_ count: Int, _ candidate: (distance: Float, id: Int64)) -> Bool {
+        ids.count < count || precedes(candidate.distance, candidate.id, entry: count - 1)
+    }
+
     /// Merges newly stored vectors, given in (distance, id) order, each cutting the list back to
     /// `depth` (after which it is no longer complete if anything was cut). Candidates the list
     /// does not admit are skipped, so a caller may pass a superset of what belongs. In place: a

@@ -146,6 +146,34 @@ import Testing
         }
     }
 
+    /// Disturbances count the lists whose first k entries an add or a remove changed, once per
+    /// list and call; far vectors and deep entries do not count.
+    @Test func disturbancesCountChangedNeighbourhoods() throws {
+        var random = SeededRandom(seed: 45)
+        let index = try makeIndex(&random)
+        let d = index.dimension
+        let k = 5
+        let queries = random.clusteredRows(20, dimension: d, clusters: 12)
+        try index.calibrate(queries: queries, k: k)
+        let neighbours = index.calibrations.neighbours
+        let start = neighbours.disturbanceCount
+        #expect(start.queries == 20)
+        // Far away from every query: enters no list's top k.
+        try index.add(vectors: [Float](repeating: 1e4, count: d), ids: [90_000])
+        #expect(neighbours.disturbanceCount.disturbances == start.disturbances)
+        // Copies of queries 0 and 1 (twice each, in one call): two lists disturbed.
+        let copies = row(queries, 0, dimension: d) + row(queries, 0, dimension: d) + row(queries, 1, dimension: d)
+            + row(queries, 1, dimension: d)
+        try index.add(vectors: copies, ids: [90_001, 90_002, 90_003, 90_004])
+        let afterAdd = neighbours.disturbanceCount.disturbances
+        #expect(afterAdd >= start.disturbances + 2)
+        // Removing the far vector disturbs nothing; removing query 0's copies disturbs its list.
+        try index.remove(ids: [90_000])
+        #expect(neighbours.disturbanceCount.disturbances == afterAdd)
+        try index.remove(ids: [90_001, 90_002])
+        #expect(neighbours.disturbanceCount.disturbances >= afterAdd + 1)
+    }
+
     @Test func failedAddsAndRemovesLeaveTheListsUnchanged() throws {
         var random = SeededRandom(seed: 44)
         let index = try makeIndex(&random)
