@@ -1,5 +1,4 @@
 import ShoalKernels
-import Glibc
 
 /// The single nearest row (k = 1) of a level for each query of a batch, among the partitions each
 /// query probes: a running minimum over each block of distances, with no per-query heaps.
@@ -41,7 +40,6 @@ enum NearestScan {
         let d = level.dimension
         let work = chunks(of: group(level: level, queryCount: queryCount, probes: probes, probesPerQuery: probesPerQuery))
         let workers = max(1, min(threads, work.items.count))
-        if getenv("SHOAL_DBG") != nil { var h: [Int: Int] = [:]; for p in work.partitions { h[p.count, default: 0] += 1 }; print("DBG q=\(queryCount) ppq=\(probesPerQuery) groups=\(work.partitions.count) items=\(work.items.count) sizes=\(h.sorted { $0.key < $1.key })") }
         let bests = (0..<workers).map { _ in RunningBest(count: queryCount) }
         let scratches = (0..<workers).map { _ in ScanScratch() }
         let queryNorms = UnsafeMutablePointer<Float>.allocate(capacity: max(1, queryCount))
