@@ -35,7 +35,8 @@ struct LevelSearch {
     /// As `search`, also reporting which partitions were scanned.
     func probe(level l: Int, queries: UnsafePointer<Float>, queryCount: Int, k: Int, nprobe: Int) -> LevelResult {
         let store = levels[l]
-        let (probes, probesPerQuery) = partitionsToScan(level: l, queries: queries, queryCount: queryCount, nprobe: nprobe)
+        let (probes, probesPerQuery) = partitionsToScan(
+            level: l, queries: queries, queryCount: queryCount, nprobe: nprobe)
         let heap: TopKBuffers
         if queryCount == 1 {
             heap = QueryScan.run(
@@ -57,7 +58,8 @@ struct LevelSearch {
     /// - Complexity: O(nprobe × partition size × d) per query at each level.
     func nearest(level l: Int, queries: UnsafePointer<Float>, queryCount: Int, nprobe: Int) -> [Int64] {
         let store = levels[l]
-        let (probes, probesPerQuery) = partitionsToScan(level: l, queries: queries, queryCount: queryCount, nprobe: nprobe)
+        let (probes, probesPerQuery) = partitionsToScan(
+            level: l, queries: queries, queryCount: queryCount, nprobe: nprobe, selectingFromFlatTop: true)
         var found = NearestScan.run(
             level: store, queries: queries, queryCount: queryCount, probes: probes, probesPerQuery: probesPerQuery,
             metric: metric, threads: threads
@@ -82,9 +84,11 @@ struct LevelSearch {
 
     /// The partitions of `level` each query scans: `queryCount × probesPerQuery` ids, best first,
     /// −1 for none. The top level has one partition, scanned by all; below it they are the
-    /// `nprobe` nearest centroids, found by searching the level above.
+    /// `nprobe` nearest centroids, found by searching the level above. With
+    /// `selectingFromFlatTop`, a batch picks them from the flat top level with ``FlatSelection``
+    /// (ties to the smaller id) instead of heaps.
     func partitionsToScan(
-        level l: Int, queries: UnsafePointer<Float>, queryCount: Int, nprobe: Int
+        level l: Int, queries: UnsafePointer<Float>, queryCount: Int, nprobe: Int, selectingFromFlatTop: Bool = false
     ) -> (probes: [Int], probesPerQuery: Int) {
         let store = levels[l]
         if l == levels.count - 1 {
@@ -92,6 +96,13 @@ struct LevelSearch {
             return ([Int](repeating: top, count: queryCount), 1)
         }
         let probesPerQuery = min(nprobe, store.partitions.count)
+        if selectingFromFlatTop, queryCount > 1, probesPerQuery > 0, l + 1 == levels.count - 1,
+            let top = levels[l + 1].partitions.values.first, levels[l + 1].partitions.count == 1
+        {
+            let probes = FlatSelection.select(
+                top, queries: queries, queryCount: queryCount, m: probesPerQuery, metric: metric, threads: threads)
+            return (probes, probesPerQuery)
+        }
         var probes = [Int](repeating: -1, count: queryCount * probesPerQuery)
         if probesPerQuery > 0 {
             let parent = search(

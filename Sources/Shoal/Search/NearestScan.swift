@@ -10,9 +10,8 @@ import ShoalKernels
 /// end.
 ///
 /// Ties: the smallest (distance, id) pair wins, so the result depends neither on the order in which
-/// chunks are scanned nor on the number of threads. Distances are those of
-/// ``Kernels/batchDistances(_:queries:queryNorms:queryCount:rows:rowNorms:rowCount:dimension:out:outStride:instructionSet:)``
-/// (squared L2 or negated dot product).
+/// chunks are scanned nor on the number of threads. Distances are those of the batched kernel
+/// (``Kernels``: squared L2 or negated dot product).
 ///
 /// Must run under the index's read lock (it reads the partitions).
 enum NearestScan {
@@ -38,24 +37,41 @@ enum NearestScan {
         metric: KernelMetric, threads: Int
     ) -> Nearest {
         let d = level.dimension
-        let work = chunks(of: group(level: level, queryCount: queryCount, probes: probes, probesPerQuery: probesPerQuery))
+        let groups = group(level: level, queryCount: queryCount, probes: probes, probesPerQuery: probesPerQuery)
+        let work = chunks(of: groups)
         let workers = max(1, min(threads, work.items.count))
         let bests = (0..<workers).map { _ in RunningBest(count: queryCount) }
         let scratches = (0..<workers).map { _ in ScanScratch() }
         let queryNorms = UnsafeMutablePointer<Float>.allocate(capacity: max(1, queryCount))
         defer { queryNorms.deallocate() }
+        // The rows' norms, once per partition (its chunks share them): group g's start at
+        // `normStarts[g]`.
+        var normStarts = [Int](repeating: 0, count: work.partitions.count)
+        var rowCount = 0
+        for (g, partition) in work.partitions.enumerated() {
+            normStarts[g] = rowCount
+            rowCount += partition.count
+        }
+        let rowNorms = UnsafeMutablePointer<Float>.allocate(capacity: max(1, rowCount))
+        defer { rowNorms.deallocate() }
         if metric == .squaredL2 {
             Kernels.squaredNorms(rows: queries, count: queryCount, dimension: d, out: queryNorms)
+            for (g, partition) in work.partitions.enumerated() {
+                Kernels.squaredNorms(
+                    rows: partition.vectors, count: partition.count, dimension: d, out: rowNorms + normStarts[g])
+            }
         }
-        // Workers only read the partitions, queries and grouping, and write only their own best
-        // arrays and scratch.
-        let shared = SendableBox((work, bests, scratches, queries, UnsafePointer(queryNorms)))
+        // Workers only read the partitions, queries, norms and grouping, and write only their own
+        // best arrays and scratch.
+        let shared = SendableBox(
+            (work, bests, scratches, queries, UnsafePointer(queryNorms), UnsafePointer(rowNorms), normStarts))
         Parallel.forEach(count: work.items.count, threads: workers) { worker, item in
-            let (work, bests, scratches, queries, queryNorms) = shared.value
+            let (work, bests, scratches, queries, queryNorms, rowNorms, normStarts) = shared.value
             let chunk = work.items[item]
             scan(
-                work.partitions[chunk.group], queries: work.members[chunk.range], allQueries: queries,
-                queryNorms: queryNorms, metric: metric, best: bests[worker], scratch: scratches[worker])
+                work.partitions[chunk.group], rowNorms: rowNorms + normStarts[chunk.group],
+                queries: work.members[chunk.range], allQueries: queries, queryNorms: queryNorms, metric: metric,
+                best: bests[worker], scratch: scratches[worker])
         }
         for other in bests.dropFirst() { bests[0].merge(other) }
         return Nearest(ids: bests[0].allIDs, distances: bests[0].allDistances)
@@ -128,38 +144,58 @@ enum NearestScan {
         return Chunks(partitions: groups.partitions, members: groups.members, items: items)
     }
 
-    /// Scans one partition for a chunk of queries and lowers their running best.
+    /// A chunk whose queries span at most this many times their count of consecutive queries is
+    /// scanned in place, for the whole span, rather than gathered: computing the few distances
+    /// nobody asked for costs less than copying every query.
+    static let densityForInPlace = 1.25
+
+    /// Scans one partition for a chunk of queries (ascending) and lowers their running best.
     private static func scan(
-        _ partition: Partition, queries queryList: ArraySlice<Int32>, allQueries: UnsafePointer<Float>,
+        _ partition: Partition, rowNorms: UnsafePointer<Float>, queries queryList: ArraySlice<Int32>,
+        allQueries: UnsafePointer<Float>,
         queryNorms: UnsafePointer<Float>, metric: KernelMetric, best: RunningBest, scratch: ScanScratch
     ) {
+        guard let firstQuery = queryList.first, let lastQuery = queryList.last else { return }
         let d = partition.dimension
         let rows = partition.count
-        let n = queryList.count
+        let first = Int(firstQuery)
+        let span = Int(lastQuery) - first + 1
+        let inPlace = Double(span) <= densityForInPlace * Double(queryList.count)
+        // Kernel rows: the span of queries in place, or the gathered queries.
+        let n = inPlace ? span : queryList.count
         scratch.reserveDistances(n * rows)
-        scratch.reserveQueries(n * d)
-        scratch.reserveNorms(rows + n)
+        if !inPlace {
+            scratch.reserveQueries(n * d)
+            scratch.reserveNorms(n)
+        }
         // Local copies of the buffers, so the loops below read no class properties.
-        let rowNorms = scratch.norms
-        let chunkNorms = scratch.norms + rows
-        let gathered = scratch.queries
         let distances = scratch.distances
         let vectors = partition.vectors
         let ids = partition.ids
-        if metric == .squaredL2 {
-            Kernels.squaredNorms(rows: vectors, count: rows, dimension: d, out: rowNorms)
-        }
         queryList.withUnsafeBufferPointer { list in
-            for i in 0..<n {
-                let q = Int(list[i])
-                (gathered + i * d).update(from: allQueries + q * d, count: d)
-                chunkNorms[i] = queryNorms[q]
+            let kernelQueries: UnsafePointer<Float>
+            let kernelNorms: UnsafePointer<Float>
+            if inPlace {
+                kernelQueries = allQueries + first * d
+                kernelNorms = queryNorms + first
+            } else {
+                let gathered = scratch.queries
+                let chunkNorms = scratch.norms
+                for i in 0..<n {
+                    let q = Int(list[i])
+                    (gathered + i * d).update(from: allQueries + q * d, count: d)
+                    chunkNorms[i] = queryNorms[q]
+                }
+                kernelQueries = UnsafePointer(gathered)
+                kernelNorms = UnsafePointer(chunkNorms)
             }
             Kernels.batchDistances(
-                metric, queries: gathered, queryNorms: chunkNorms, queryCount: n, rows: vectors, rowNorms: rowNorms,
-                rowCount: rows, dimension: d, out: distances, outStride: rows)
-            for i in 0..<n {
-                best.lower(query: Int(list[i]), candidates: distances + i * rows, ids: ids, count: rows)
+                metric, queries: kernelQueries, queryNorms: kernelNorms, queryCount: n, rows: vectors,
+                rowNorms: rowNorms, rowCount: rows, dimension: d, out: distances, outStride: rows)
+            for i in 0..<list.count {
+                let q = Int(list[i])
+                let line = inPlace ? q - first : i
+                best.lower(query: q, candidates: distances + line * rows, ids: ids, count: rows)
             }
         }
     }

@@ -9,7 +9,7 @@ import Testing
     private let d = 16
 
     /// A level of `sizes.count` partitions holding `rows` (row-major) in order, ids from `firstID`
-    /// (shuffled within each partition, unless `shuffle` is false, so that id order is not row order).
+    /// (shuffled within each partition unless `shuffle` is false, so id order is not row order).
     private func makeLevel(_ rows: [Float], sizes: [Int], firstID: Int64 = 100, shuffle: Bool = true) -> PartitionStore {
         let store = PartitionStore(dimension: d)
         var random = SeededRandom(seed: 1)
@@ -55,7 +55,13 @@ import Testing
         let queryCount = 700  // more than one chunk for the large partitions
         let queries = random.gaussianRows(queryCount, dimension: d)
         let perQuery = 4
-        let probes = (0..<(queryCount * perQuery)).map { _ in Int.random(in: -1..<sizes.count, using: &random) }
+        var probes = (0..<(queryCount * perQuery)).map { _ in Int.random(in: -1..<sizes.count, using: &random) }
+        // Partition 4 is probed by every query and partition 6 by four in five (scanned in place),
+        // the others at random (gathered).
+        for q in 0..<queryCount {
+            probes[q * perQuery] = 4
+            if q % 5 != 0 { probes[q * perQuery + 1] = 6 }
+        }
         let found = nearest(level, queries, probes: probes, perQuery: perQuery, metric: metric)
         let expected = heapNearest(level, queries, probes: probes, perQuery: perQuery, metric: metric)
         for q in 0..<queryCount {

@@ -22,7 +22,9 @@ import Testing
     @Test func keepsTheSmallestPairInAnyOrder() {
         var random = SeededRandom(seed: 3)
         // Distances from a small set, so ties are common; more than eight per offer and a tail.
-        let pairs: [(Float, Int64)] = (0..<53).map { i in (Float(Int.random(in: 0..<6, using: &random)), Int64(i * 7 % 53)) }
+        let pairs: [(Float, Int64)] = (0..<53).map { i in
+            (Float(Int.random(in: 0..<6, using: &random)), Int64(i * 7 % 53))
+        }
         let expected = pairs.min { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }!
         for round in 0..<20 {
             let shuffled = pairs.shuffled(using: &random)
