@@ -34,8 +34,11 @@ extension VectorIndex {
         let generation: Int
         var placement: BatchPlacement
         let calibration: CalibrationAddition?
-        (generation, placement, calibration) = try lock.withReadLock {
-            () throws(ShoalError) -> (Int, BatchPlacement, CalibrationAddition?) in
+        // The id map as `rejectStored` saw it: while it is unchanged, no id can have been stored.
+        let checkedStore: PartitionStore
+        let checkedVersion: Int
+        (generation, placement, calibration, checkedStore, checkedVersion) = try lock.withReadLock {
+            () throws(ShoalError) -> (Int, BatchPlacement, CalibrationAddition?, PartitionStore, Int) in
             try rejectStored(ids)
             let workers = threadCount(threads)
             let targets = nearestPartitions(of: stored, count: n, atLevel: 0, threads: threads)
@@ -43,10 +46,10 @@ extension VectorIndex {
             placement.prepareGrowth(in: levels[0])
             let calibration = calibrations.neighbours.prepareAdd(
                 vectors: stored, ids: ids, metric: metric.kernelMetric, threads: workers)
-            return (structureGeneration, placement, calibration)
+            return (structureGeneration, placement, calibration, levels[0], levels[0].mapVersion)
         }
         let due = try lock.withWriteLock { () throws(ShoalError) -> Bool in
-            try rejectStored(ids)
+            if levels[0] !== checkedStore || levels[0].mapVersion != checkedVersion { try rejectStored(ids) }
             let base = levels[0]
             // Centroids change only in maintenance, which bumps the generation; then (rarely) the
             // search is redone here, so a vector lands where a search under this lock would put it.

@@ -30,21 +30,19 @@ extension VectorIndex {
         insertCentroids(vector, ids: [id], intoLevel: level)
     }
 
-    /// The partition of `level` whose centroid is nearest to each row, found top-down, on
-    /// `threads` workers (`nil`: the index's setting).
+    /// The partition of `level` whose centroid is nearest to each row, found top-down (k = 1 at
+    /// the level above, ties to the smaller id), on `threads` workers (`nil`: the index's setting).
     func nearestPartitions(of vectors: [Float], count n: Int, atLevel level: Int, threads: Int? = nil) -> [Int] {
-        guard level < levels.count - 1 else {
-            let only = levels[level].partitions.keys.first ?? 0
-            return [Int](repeating: only, count: n)
-        }
+        let fallback = levels[level].partitions.keys.first ?? 0
+        guard n > 0, level < levels.count - 1 else { return [Int](repeating: fallback, count: n) }
         let engine = LevelSearch(
             levels: levels, metric: metric.kernelMetric, threads: threadCount(threads), upperLevelNprobe: nil)
-        let heaps = vectors.withUnsafeBufferPointer { buffer in
-            engine.search(
-                level: level + 1, queries: buffer.baseAddress!, queryCount: n, k: 1,
+        let ids = vectors.withUnsafeBufferPointer { buffer in
+            engine.nearest(
+                level: level + 1, queries: buffer.baseAddress!, queryCount: n,
                 nprobe: engine.upperNprobe(level: level + 1, needed: 1))
         }
-        return (0..<n).map { Int(heaps.sorted(query: $0).first?.id ?? 0) }
+        return ids.map { $0 >= 0 ? Int($0) : fallback }
     }
 
     /// The stored centroid of partition `id` of level `level − 1`.
