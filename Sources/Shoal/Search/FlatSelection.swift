@@ -23,12 +23,7 @@ enum FlatSelection {
         let d = partition.dimension
         let rows = partition.count
         guard queryCount > 0, rows > 0, m > 0 else { return [Int](repeating: -1, count: max(0, queryCount * m)) }
-        var rowNorms = [Float](repeating: 0, count: rows)
-        if metric == .squaredL2 {
-            rowNorms.withUnsafeMutableBufferPointer { out in
-                Kernels.squaredNorms(rows: partition.vectors, count: rows, dimension: d, out: out.baseAddress!)
-            }
-        }
+        let rowNorms = Array(UnsafeBufferPointer(start: partition.norms, count: rows))
         let chunks = (queryCount + queryChunk - 1) / queryChunk
         let found = WorkerSlots<[Int]>(count: chunks)
         // Each chunk writes only its own slot; the partition, queries and norms are read-only.

@@ -44,32 +44,17 @@ enum NearestScan {
         let scratches = (0..<workers).map { _ in ScanScratch() }
         let queryNorms = UnsafeMutablePointer<Float>.allocate(capacity: max(1, queryCount))
         defer { queryNorms.deallocate() }
-        // The rows' norms, once per partition (its chunks share them): group g's start at
-        // `normStarts[g]`.
-        var normStarts = [Int](repeating: 0, count: work.partitions.count)
-        var rowCount = 0
-        for (g, partition) in work.partitions.enumerated() {
-            normStarts[g] = rowCount
-            rowCount += partition.count
-        }
-        let rowNorms = UnsafeMutablePointer<Float>.allocate(capacity: max(1, rowCount))
-        defer { rowNorms.deallocate() }
         if metric == .squaredL2 {
             Kernels.squaredNorms(rows: queries, count: queryCount, dimension: d, out: queryNorms)
-            for (g, partition) in work.partitions.enumerated() {
-                Kernels.squaredNorms(
-                    rows: partition.vectors, count: partition.count, dimension: d, out: rowNorms + normStarts[g])
-            }
         }
         // Workers only read the partitions, queries, norms and grouping, and write only their own
         // best arrays and scratch.
-        let shared = SendableBox(
-            (work, bests, scratches, queries, UnsafePointer(queryNorms), UnsafePointer(rowNorms), normStarts))
+        let shared = SendableBox((work, bests, scratches, queries, UnsafePointer(queryNorms)))
         Parallel.forEach(count: work.items.count, threads: workers) { worker, item in
-            let (work, bests, scratches, queries, queryNorms, rowNorms, normStarts) = shared.value
+            let (work, bests, scratches, queries, queryNorms) = shared.value
             let chunk = work.items[item]
             scan(
-                work.partitions[chunk.group], rowNorms: rowNorms + normStarts[chunk.group],
+                work.partitions[chunk.group], rowNorms: work.partitions[chunk.group].norms,
                 queries: work.members[chunk.range], allQueries: queries, queryNorms: queryNorms, metric: metric,
                 best: bests[worker], scratch: scratches[worker])
         }
