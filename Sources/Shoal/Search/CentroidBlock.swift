@@ -18,7 +18,7 @@ final class CentroidBlock: Sendable {
     /// The base partition of each row.
     let ids: [Int64]
     let partitions: [Int]
-    /// `‖c_row‖²`, for the batched squared-L2 kernel.
+    /// `‖c_row‖²` (the stored norms of the level above), for the batched squared-L2 kernel.
     let rowNorms: [Float]
     let dimension: Int
 
@@ -32,20 +32,17 @@ final class CentroidBlock: Sendable {
         let d = levels[1].dimension
         var rows = [Float]()
         var ids = [Int64]()
+        var norms = [Float]()
         rows.reserveCapacity(total * d)
         ids.reserveCapacity(total)
+        norms.reserveCapacity(total)
         for pid in levels[1].partitions.keys.sorted() {
             guard let partition = levels[1].partitions[pid] else { continue }
             rows += UnsafeBufferPointer(start: partition.vectors, count: partition.count * d)
             ids += UnsafeBufferPointer(start: partition.ids, count: partition.count)
+            norms += UnsafeBufferPointer(start: partition.norms, count: partition.count)
         }
         guard ids.count == total else { return nil }
-        var norms = [Float](repeating: 0, count: total)
-        rows.withUnsafeBufferPointer { r in
-            norms.withUnsafeMutableBufferPointer { out in
-                Kernels.squaredNorms(rows: r.baseAddress!, count: total, dimension: d, out: out.baseAddress!)
-            }
-        }
         self.generation = generation
         levelCount = levels.count
         self.rows = rows
@@ -88,25 +85,31 @@ final class CentroidBlock: Sendable {
         let nearest = (0..<queryCount).map { q in
             distances.withUnsafeBufferPointer { CandidateGeometry.nearestRow(in: UnsafeBufferPointer(rebasing: $0[(q * n)..<((q + 1) * n)])) }
         }
-        let separationLines: (values: [Float], line: [Int: Int])
+        // Line `l` of `separations` is centroid `sources[l]`'s distances to every centroid.
+        let sources: [Int]
+        let separations: [Float]
         if let table, table.count == n {
-            separationLines = (table.values, Dictionary(uniqueKeysWithValues: (0..<n).map { ($0, $0) }))
+            sources = Array(0..<n)
+            separations = table.values
         } else {
-            separationLines = separations(from: Array(Set(nearest)).sorted())
+            sources = Array(Set(nearest)).sorted()
+            separations = self.separations(from: sources)
         }
+        var lineOf = [Int](repeating: -1, count: n)
+        for (line, row) in sources.enumerated() { lineOf[row] = line }
         return (0..<queryCount).map { q in
-            let line = separationLines.line[nearest[q]]!
+            let line = lineOf[nearest[q]]
             return CandidateGeometry(
                 squaredDistances: Array(distances[(q * n)..<((q + 1) * n)]),
-                separations: Array(separationLines.values[(line * n)..<((line + 1) * n)]), nearest: nearest[q],
+                separations: Array(separations[(line * n)..<((line + 1) * n)]), nearest: nearest[q],
                 partitions: partitions, dimension: d)
         }
     }
 
-    /// `‖c_r − c_row‖` for each of `sources` (rows of this block) to every row: one line per
-    /// source, and the line of each source row.
+    /// `‖c_source − c_row‖` from each of `sources` (rows of this block) to every row: one line per
+    /// source, in order.
     /// - Complexity: O(sources × partitions × d).
-    private func separations(from sources: [Int]) -> (values: [Float], line: [Int: Int]) {
+    private func separations(from sources: [Int]) -> [Float] {
         let n = count
         let d = dimension
         var gathered = [Float]()
@@ -125,7 +128,7 @@ final class CentroidBlock: Sendable {
             for other in 0..<n { values[line * n + other] = values[line * n + other].squareRoot() }
             values[line * n + row] = 0
         }
-        return (values, Dictionary(uniqueKeysWithValues: sources.enumerated().map { ($1, $0) }))
+        return values
     }
 
     /// Squared Euclidean distances from `count` points to `rows` rows (row-major, `count × rows`),

@@ -23,29 +23,26 @@ enum FlatSelection {
         let d = partition.dimension
         let rows = partition.count
         guard queryCount > 0, rows > 0, m > 0 else { return [Int](repeating: -1, count: max(0, queryCount * m)) }
-        let rowNorms = Array(UnsafeBufferPointer(start: partition.norms, count: rows))
         let chunks = (queryCount + queryChunk - 1) / queryChunk
         let found = WorkerSlots<[Int]>(count: chunks)
-        // Each chunk writes only its own slot; the partition, queries and norms are read-only.
-        let shared = SendableBox((partition, queries, rowNorms, found))
+        // Each chunk writes only its own slot; the partition and queries are read-only.
+        let shared = SendableBox((partition, queries, found))
         Parallel.forEach(count: chunks, threads: threads) { _, item in
-            let (partition, queries, rowNorms, found) = shared.value
+            let (partition, queries, found) = shared.value
             let start = item * queryChunk
             let n = min(queryChunk, queryCount - start)
             var queryNorms = [Float](repeating: 0, count: n)
             var distances = [Float](repeating: 0, count: n * rows)
             let block = queries + start * d
             queryNorms.withUnsafeMutableBufferPointer { qn in
-                rowNorms.withUnsafeBufferPointer { rn in
-                    distances.withUnsafeMutableBufferPointer { out in
-                        if metric == .squaredL2 {
-                            Kernels.squaredNorms(rows: block, count: n, dimension: d, out: qn.baseAddress!)
-                        }
-                        Kernels.batchDistances(
-                            metric, queries: block, queryNorms: qn.baseAddress!, queryCount: n, rows: partition.vectors,
-                            rowNorms: rn.baseAddress!, rowCount: rows, dimension: d, out: out.baseAddress!,
-                            outStride: rows)
+                distances.withUnsafeMutableBufferPointer { out in
+                    if metric == .squaredL2 {
+                        Kernels.squaredNorms(rows: block, count: n, dimension: d, out: qn.baseAddress!)
                     }
+                    Kernels.batchDistances(
+                        metric, queries: block, queryNorms: qn.baseAddress!, queryCount: n, rows: partition.vectors,
+                        rowNorms: partition.norms, rowCount: rows, dimension: d, out: out.baseAddress!,
+                        outStride: rows)
                 }
             }
             var picks = [Int](repeating: -1, count: n * m)
