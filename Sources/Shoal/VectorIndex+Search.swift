@@ -122,14 +122,12 @@ extension VectorIndex {
                 sampleSize: configuration.calibrationQueries, seed: configuration.seed)
             return RecallCalibration.measure(
                 truth: truth, levels: levels, metric: metric, search: engine, k: k, threads: threads,
-                separations: separationTable(build: levels[0].partitions.count <= truth.lists.count),
-                centroids: centroidBlock())
+                separations: separationTable(build: false), centroids: centroidBlock())
         }
         let plan = calibration.plan(for: target)
         var scan = AdaptiveScan(levels: levels, metric: metric, search: engine)
-        // A batch computes its separations with one kernel call, and the calibration above with one
-        // per query; the O(partitions² × d) table pays only when they are fewer than its rows, or
-        // across many single queries of one structure generation.
+        // A batch (and the calibration above) computes its separations with one kernel call; the
+        // O(partitions² × d) table pays only across many single queries of one structure generation.
         scan.separations = separationTable(build: queryCount < AdaptiveSearchTuning.minimumBatch)
         scan.centroids = centroidBlock()
         scan.order = options.scanOrder

@@ -107,7 +107,7 @@ final class RecallCalibration: Sendable {
 
     /// Measures traces for the calibration queries of `truth` (their exact neighbours known).
     /// - Parameters:
-    ///   - separations: the index's table of top-level centroid distances, when it has one.
+    ///   - separations: the index's table of top-level centroid distances, when it has one built.
     ///   - centroids: the index's block of base centroids, when it has one (gathered here if not).
     /// - Complexity: O(queries × (partitions × d + scanned × size × d)) spread over `threads`,
     ///   where only the partitions scanned before a query's first `k + 1` neighbours are found are
@@ -123,15 +123,18 @@ final class RecallCalibration: Sendable {
         let traces = WorkerSlots<[(estimate: Float, recall: Float)]>(count: count)
         var scan = AdaptiveScan(levels: levels, metric: metric, search: search)
         scan.separations = separations
-        let centroids = known ?? CentroidBlock(levels: levels, limit: scan.initialCandidates)
-        let shared = SendableBox((truth, traces, scan, centroids))
+        scan.centroids = known ?? CentroidBlock(levels: levels, limit: scan.initialCandidates)
+        // Every query's geometry from batched kernel calls, as a search batch gets them.
+        let geometries = truth.queries.withUnsafeBufferPointer { buffer in
+            scan.centroids?.geometries(queries: buffer.baseAddress!, queryCount: count, separations: separations)
+        }
+        let shared = SendableBox((truth, traces, scan, geometries))
         Parallel.forEach(count: count, threads: threads) { _, q in
-            let (truth, traces, scan, centroids) = shared.value
+            let (truth, traces, scan, geometries) = shared.value
             let trace = truth.queries.withUnsafeBufferPointer { buffer in
-                let query = buffer.baseAddress! + q * d
-                return CalibrationTrace.record(
-                    query: query, neighbours: truth.lists[q], own: truth.own?[q], k: k, scan: scan,
-                    geometry: centroids?.geometry(query: query, separations: scan.separations))
+                CalibrationTrace.record(
+                    query: buffer.baseAddress! + q * d, neighbours: truth.lists[q], own: truth.own?[q], k: k, scan: scan,
+                    geometry: geometries?[q])
             }
             traces.set(q, trace)
         }

@@ -58,6 +58,13 @@ struct AdaptiveBatch {
         var active = Array(0..<count)
         let round = RoundBuffer()
         let base = scan.levels[0]
+        // The queries' squared norms (for the batched L2 form), once for every round.
+        var queryNorms = [Float](repeating: 0, count: count)
+        if scan.metric.kernelMetric == .squaredL2 {
+            queryNorms.withUnsafeMutableBufferPointer {
+                Kernels.squaredNorms(rows: queries, count: count, dimension: d, out: $0.baseAddress!)
+            }
+        }
         while !active.isEmpty {
             // Plan the round: the next partitions of every unfinished query, as flat pairs, query
             // by query (`starts[i]` is where query `active[i]`'s pairs begin).
@@ -77,7 +84,11 @@ struct AdaptiveBatch {
             starts.append(round.count)
             active = stillActive
             guard !active.isEmpty else { break }
-            round.compute(queries: queries, level: base, metric: scan.metric.kernelMetric, threads: threads)
+            queryNorms.withUnsafeBufferPointer { norms in
+                round.compute(
+                    queries: queries, queryNorms: norms.baseAddress!, level: base, metric: scan.metric.kernelMetric,
+                    threads: threads)
+            }
             // Consume: each query reads its distances in order, through its cursor, and stops at
             // the first pair its cursor no longer wants. Queries are independent: spread over threads.
             cursors.withUnsafeMutableBufferPointer { cursorBuffer in
@@ -108,8 +119,7 @@ struct AdaptiveBatch {
     /// candidates come from a search of the level above instead (more base partitions than the
     /// initial candidates).
     private func batchGeometry(queries: UnsafePointer<Float>, count: Int) -> [CandidateGeometry]? {
-        guard let block = scan.centroids, block.count <= scan.initialCandidates else { return nil }
-        return block.geometries(queries: queries, queryCount: count, separations: scan.separations)
+        scan.centroids?.geometries(queries: queries, queryCount: count, separations: scan.separations)
     }
 }
 
@@ -146,8 +156,11 @@ private final class RoundBuffer: @unchecked Sendable {
     }
 
     /// Computes every planned pair. Groups (one per partition) are spread over `threads`; each
-    /// writes only its own region.
-    func compute(queries: UnsafePointer<Float>, level: PartitionStore, metric: KernelMetric, threads: Int) {
+    /// writes only its own region. `queryNorms` are the queries' squared norms (read for l2 only).
+    func compute(
+        queries: UnsafePointer<Float>, queryNorms: UnsafePointer<Float>, level: PartitionStore, metric: KernelMetric,
+        threads: Int
+    ) {
         // Group the pairs by partition: sort (partition id, pair index) keys.
         let order = groupedPairs()
         offset = [Int](repeating: 0, count: count)
@@ -173,10 +186,11 @@ private final class RoundBuffer: @unchecked Sendable {
         }
         let workers = max(1, min(threads, work.count))
         while scratches.count < workers { scratches.append(ScanScratch()) }
-        let shared = SendableBox((work, scratches, queries, distances))
+        let shared = SendableBox((work, scratches, queries, queryNorms, distances))
         Parallel.forEach(count: work.count, threads: workers) { worker, item in
-            let (work, scratches, queries, distances) = shared.value
-            work[item].compute(queries: queries, metric: metric, scratch: scratches[worker], out: distances)
+            let (work, scratches, queries, queryNorms, distances) = shared.value
+            work[item].compute(
+                queries: queries, queryNorms: queryNorms, metric: metric, scratch: scratches[worker], out: distances)
         }
     }
 
@@ -197,7 +211,10 @@ private final class RoundBuffer: @unchecked Sendable {
         let queries: [Int]
         let offset: Int
 
-        func compute(queries all: UnsafePointer<Float>, metric: KernelMetric, scratch: ScanScratch, out: UnsafeMutablePointer<Float>) {
+        func compute(
+            queries all: UnsafePointer<Float>, queryNorms: UnsafePointer<Float>, metric: KernelMetric,
+            scratch: ScanScratch, out: UnsafeMutablePointer<Float>
+        ) {
             let d = partition.dimension
             let rows = partition.count
             guard rows > 0 else { return }
@@ -209,9 +226,9 @@ private final class RoundBuffer: @unchecked Sendable {
             }
             scratch.reserveQueries(queries.count * d)
             scratch.reserveNorms(queries.count)
-            for (i, q) in queries.enumerated() { (scratch.queries + i * d).update(from: all + q * d, count: d) }
-            if metric == .squaredL2 {
-                Kernels.squaredNorms(rows: scratch.queries, count: queries.count, dimension: d, out: scratch.norms)
+            for (i, q) in queries.enumerated() {
+                (scratch.queries + i * d).update(from: all + q * d, count: d)
+                scratch.norms[i] = queryNorms[q]
             }
             Kernels.batchDistances(
                 metric, queries: scratch.queries, queryNorms: scratch.norms, queryCount: queries.count,
