@@ -1,5 +1,7 @@
+import ShoalKernels
+
 /// A batch of rows split by target partition, ready to append: each target's rows and ids copied
-/// contiguously, targets in ascending order, and (``prepareGrowth(in:)``) the grown buffers and
+/// contiguously with their squared norms, targets in ascending order, and (``prepareGrowth(in:)``) the grown buffers and
 /// id map the appends will need. All of it is built under the shared lock or none, so that the
 /// exclusive lock is held only to swap buffers in and copy the rows.
 struct BatchPlacement {
@@ -7,6 +9,8 @@ struct BatchPlacement {
     let partitionIDs: [Int]
     let vectors: [[Float]]
     let ids: [[Int64]]
+    /// The squared norm of each row of `vectors[g]`, as ``Partition`` stores them.
+    let norms: [[Float]]
     /// Grown storage for the targets that lack room, with the partition it was made for (freed
     /// with the placement unless installed).
     private var growth: [(id: Int, partition: Partition, storage: PreparedStorage)] = []
@@ -37,6 +41,16 @@ struct BatchPlacement {
         self.partitionIDs = partitionIDs
         self.vectors = groupVectors
         self.ids = groupIDs
+        norms = zip(groupVectors, groupIDs).map { rows, rowIDs in
+            var norms = [Float](repeating: 0, count: rowIDs.count)
+            rows.withUnsafeBufferPointer { r in
+                norms.withUnsafeMutableBufferPointer { out in
+                    guard let base = r.baseAddress, let outBase = out.baseAddress else { return }
+                    Kernels.squaredNorms(rows: base, count: rowIDs.count, dimension: d, out: outBase)
+                }
+            }
+            return norms
+        }
     }
 
     /// Whether every target partition exists in `store`.
@@ -63,16 +77,32 @@ struct BatchPlacement {
     /// no id may be stored. Keep the placement until the lock is released: it then frees the
     /// buffers and map that were replaced or not used.
     /// - Complexity: O(n × d), plus a growth the preparation missed.
-    mutating func append(to store: PartitionStore) {
+    /// - Returns: how many prepared partition buffers were installed, and whether the prepared id
+    ///   map was.
+    @discardableResult
+    mutating func append(to store: PartitionStore) -> (buffers: Int, map: Bool) {
+        var installed = 0
         for (id, partition, storage) in growth where store.partitions[id] === partition {
-            partition.install(storage)
+            if partition.install(storage) { installed += 1 }
         }
         // Taken out of `self` first: a second reference to the new map would make the appends
         // below copy it.
+        var mapInstalled = false
         if let grown = map.take(), store.mapVersion == grown.version {
             retiredMap = store.locations
             store.install(map: grown.map, version: grown.version)
+            mapInstalled = true
         }
-        for g in partitionIDs.indices { LevelBuilder.append(vectors[g], ids[g], to: partitionIDs[g], in: store) }
+        for g in partitionIDs.indices {
+            vectors[g].withUnsafeBufferPointer { v in
+                ids[g].withUnsafeBufferPointer { i in
+                    norms[g].withUnsafeBufferPointer { n in
+                        guard let vectorBase = v.baseAddress, let idBase = i.baseAddress else { return }
+                        store.append(to: partitionIDs[g], vectors: vectorBase, ids: idBase, count: i.count, norms: n.baseAddress)
+                    }
+                }
+            }
+        }
+        return (installed, mapInstalled)
     }
 }

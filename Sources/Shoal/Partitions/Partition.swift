@@ -41,13 +41,22 @@ final class Partition {
     /// Bytes held by the buffers (capacity, not count).
     var allocatedBytes: Int { capacity * (dimension * 4 + 12) }
 
-    /// Appends `n` rows and their ids. - Complexity: O(`n * dimension`) amortised.
-    func append(vectors source: UnsafePointer<Float>, ids sourceIDs: UnsafePointer<Int64>, count n: Int) {
+    /// Appends `n` rows and their ids, with their squared norms when the caller has them (they
+    /// must be what ``Kernels/squaredNorms(rows:count:dimension:out:instructionSet:)`` gives;
+    /// computed here otherwise). - Complexity: O(`n * dimension`) amortised.
+    func append(
+        vectors source: UnsafePointer<Float>, ids sourceIDs: UnsafePointer<Int64>, count n: Int,
+        norms sourceNorms: UnsafePointer<Float>? = nil
+    ) {
         guard n > 0 else { return }
         reserve(count + n)
         (vectors + count * dimension).update(from: source, count: n * dimension)
         (ids + count).update(from: sourceIDs, count: n)
-        computeNorms(from: count, count: n)
+        if let sourceNorms {
+            (norms + count).update(from: sourceNorms, count: n)
+        } else {
+            computeNorms(from: count, count: n)
+        }
         count += n
         version += 1
     }
@@ -68,8 +77,7 @@ final class Partition {
 
     /// Ensures room for `needed` vectors, growing by at least × 1.5.
     func reserve(_ needed: Int) {
-        guard needed > capacity else { return }
-        resize(to: max(needed, capacity + capacity / 2, 8))
+        if let grown = preparedGrowth(toHold: needed) { install(grown) }
     }
 
     /// Grown buffers holding a copy of the rows, for room for `needed` vectors, or `nil` when the
@@ -106,7 +114,8 @@ final class Partition {
         return true
     }
 
-    /// Drops spare capacity. - Complexity: O(`count * dimension`).
+    /// Drops spare capacity (the only shrinking resize; growth goes through
+    /// ``preparedGrowth(toHold:)``). - Complexity: O(`count * dimension`).
     func shrinkToFit() {
         if capacity > count { resize(to: count) }
     }

@@ -77,11 +77,12 @@ final class PartitionStore {
     /// Appends rows to one partition and records their locations. Ids must be new (validated by
     /// the caller). - Complexity: O(`n * dimension`) amortised.
     func append(
-        to partitionID: Int, vectors: UnsafePointer<Float>, ids: UnsafePointer<Int64>, count n: Int
+        to partitionID: Int, vectors: UnsafePointer<Float>, ids: UnsafePointer<Int64>, count n: Int,
+        norms: UnsafePointer<Float>? = nil
     ) {
         guard let partition = partitions[partitionID] else { preconditionFailure("no partition \(partitionID)") }
         let start = partition.count
-        partition.append(vectors: vectors, ids: ids, count: n)
+        partition.append(vectors: vectors, ids: ids, count: n, norms: norms)
         locations.reserveCapacity(locations.count + n)
         for i in 0..<n {
             locations[ids[i]] = VectorLocation(partition: UInt32(partitionID), slot: UInt32(start + i))
@@ -158,7 +159,7 @@ final class PartitionStore {
             let target = partitions[child]!
             for row in grouping.rows[grouping.offsets[group]..<grouping.offsets[group + 1]] {
                 let slot = target.count
-                target.append(vectors: partition.row(row), ids: partition.ids + row, count: 1)
+                target.append(vectors: partition.row(row), ids: partition.ids + row, count: 1, norms: partition.norms + row)
                 locations[partition.ids[row]] = VectorLocation(partition: UInt32(child), slot: UInt32(slot))
             }
             children.append(child)
