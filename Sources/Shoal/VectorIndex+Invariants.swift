@@ -62,16 +62,14 @@ extension VectorIndex {
         return found
     }
 
-    /// Under cosine, base vectors whose squared length is not within 10⁻³ of 1.
+    /// Under cosine, base vectors whose squared length is not within 10⁻³ of 1, read from the stored
+    /// squared norms (which the partition check compares with the rows).
     private func collectUnnormalised(into found: inout [String], limit: Int) {
-        let d = dimension
         for pid in levels[0].partitionIDs {
             guard let partition = levels[0].partitions[pid] else { continue }
             for slot in 0..<partition.count {
                 guard found.count < limit else { return }
-                let row = partition.row(slot)
-                var squared = 0.0
-                for j in 0..<d { squared += Double(row[j]) * Double(row[j]) }
+                let squared = Double(partition.norms[slot])
                 if !(abs(squared - 1) <= 1e-3) {
                     found.append(
                         "id \(partition.ids[slot]) has length \(squared.squareRoot()) but cosine vectors are stored at unit length")

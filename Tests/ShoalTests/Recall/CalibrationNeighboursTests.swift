@@ -147,7 +147,7 @@ import Testing
     }
 
     /// Disturbances count the lists whose first k entries an add or a remove changed, once per
-    /// list and call; far vectors and deep entries do not count.
+    /// list and call: exactly the lists whose top k differ before and after it.
     @Test func disturbancesCountChangedNeighbourhoods() throws {
         var random = SeededRandom(seed: 45)
         let index = try makeIndex(&random)
@@ -156,22 +156,29 @@ import Testing
         let queries = random.clusteredRows(20, dimension: d, clusters: 12)
         try index.calibrate(queries: queries, k: k)
         let neighbours = index.calibrations.neighbours
-        let start = neighbours.disturbanceCount
-        #expect(start.queries == 20)
-        // Far away from every query: enters no list's top k.
-        try index.add(vectors: [Float](repeating: 1e4, count: d), ids: [90_000])
-        #expect(neighbours.disturbanceCount.disturbances == start.disturbances)
-        // Copies of queries 0 and 1 (twice each, in one call): two lists disturbed.
+        #expect(neighbours.disturbanceCount.queries == 20)
+        /// Runs `change` and returns (disturbances it counted, lists whose top k it changed).
+        func measure(_ change: () throws -> Void) throws -> (counted: Int, changed: Int) {
+            let before = neighbours.currentLists.map { $0.map { Array($0.ids.prefix(k)) } }
+            let start = neighbours.disturbanceCount.disturbances
+            try change()
+            let after = neighbours.currentLists.map { $0.map { Array($0.ids.prefix(k)) } }
+            return (neighbours.disturbanceCount.disturbances - start, zip(before, after).filter { $0 != $1 }.count)
+        }
+        // Far from every query: enters no list's top k.
+        let far = try measure { try index.add(vectors: [Float](repeating: 1e4, count: d), ids: [90_000]) }
+        #expect(far.counted == 0 && far.changed == 0)
+        // Two copies each of queries 0 and 1 in one call: each changed list counted once.
         let copies = row(queries, 0, dimension: d) + row(queries, 0, dimension: d) + row(queries, 1, dimension: d)
             + row(queries, 1, dimension: d)
-        try index.add(vectors: copies, ids: [90_001, 90_002, 90_003, 90_004])
-        let afterAdd = neighbours.disturbanceCount.disturbances
-        #expect(afterAdd >= start.disturbances + 2)
-        // Removing the far vector disturbs nothing; removing query 0's copies disturbs its list.
-        try index.remove(ids: [90_000])
-        #expect(neighbours.disturbanceCount.disturbances == afterAdd)
-        try index.remove(ids: [90_001, 90_002])
-        #expect(neighbours.disturbanceCount.disturbances >= afterAdd + 1)
+        let added = try measure { try index.add(vectors: copies, ids: [90_001, 90_002, 90_003, 90_004]) }
+        #expect(added.changed >= 2)
+        #expect(added.counted == added.changed)
+        let farRemoved = try measure { try index.remove(ids: [90_000]) }
+        #expect(farRemoved.counted == 0)
+        let removed = try measure { try index.remove(ids: [90_001, 90_002]) }
+        #expect(removed.changed >= 1)
+        #expect(removed.counted == removed.changed)
     }
 
     @Test func failedAddsAndRemovesLeaveTheListsUnchanged() throws {
