@@ -28,14 +28,14 @@ public enum WorkloadReport {
     /// One row per operation.
     public static func csv(_ run: WorkloadRun) -> String {
         var lines = [
-            "operation,type,size,latency_ms,recall,mean_partitions_scanned,live_count,partitions,maintenance_ms,splits,merges"
+            "operation,type,size,latency_ms,recall,mean_partitions_scanned,live_count,partitions,maintenance_ms,splits,merges,misplaced"
         ]
         for r in run.results {
             lines.append(
                 [
                     "\(r.index)", r.kind.rawValue, "\(r.size)", fixed(r.latencyMs, 4), r.recall.map { fixed($0, 5) } ?? "",
                     r.meanPartitionsScanned.map { fixed($0, 2) } ?? "", "\(r.liveCount)", "\(r.partitionCount)",
-                    fixed(r.maintenanceMs, 4), "\(r.splits)", "\(r.merges)",
+                    fixed(r.maintenanceMs, 4), "\(r.splits)", "\(r.merges)", r.misplaced.map { "\($0)" } ?? "",
                 ].joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
@@ -75,7 +75,7 @@ public enum WorkloadReport {
                 "{\"op\": \(r.index), \"type\": \"\(r.kind.rawValue)\", \"size\": \(r.size), \"latency_ms\": \(JSONText.number(r.latencyMs, decimals: 4)), "
                     + "\"recall\": \(optional(r.recall, 5)), \"scanned\": \(optional(r.meanPartitionsScanned, 2)), "
                     + "\"live\": \(r.liveCount), \"partitions\": \(r.partitionCount), \"maintenance_ms\": \(JSONText.number(r.maintenanceMs, decimals: 4)), "
-                    + "\"splits\": \(r.splits), \"merges\": \(r.merges)}"
+                    + "\"splits\": \(r.splits), \"merges\": \(r.merges), \"misplaced\": \(r.misplaced.map { "\($0)" } ?? "null")}"
             }
             fields.append(("per_operation", "[" + rows.joined(separator: ", ") + "]"))
         }

@@ -44,6 +44,10 @@ public struct WorkloadRunOptions: Sendable {
     public var maintenanceConfiguration: MaintenanceConfiguration
     /// Seed of the index build.
     public var seed: UInt64
+    /// After each query operation (and its maintenance), count the stored vectors outside their
+    /// nearest centroid's partition (`VectorIndex.placementAudit`, O(n × partitions × d), not
+    /// timed). Default false.
+    public var auditsPlacement = false
 
     /// Makes options with the defaults above.
     public init(
@@ -87,6 +91,9 @@ public struct WorkloadOperationResult: Sendable, Equatable {
     /// Splits and merges committed by that maintenance.
     public var splits: Int
     public var merges: Int
+    /// Query operations with ``WorkloadRunOptions/auditsPlacement``: stored vectors outside their
+    /// nearest centroid's partition after the operation and its maintenance.
+    public var misplaced: Int? = nil
 }
 
 /// Totals and shape of a replay.
@@ -287,7 +294,9 @@ public struct WorkloadRunner: Sendable {
                     index: operation.index, kind: operation.kind, size: operation.ids.count, latencyMs: latency * 1000,
                     recall: recall, meanPartitionsScanned: scanned, liveCount: index.count, partitionCount: index.partitionCount,
                     maintenanceMs: maintenanceSeconds * 1000, splits: automatic.splits - before.splits,
-                    merges: automatic.merges - before.merges))
+                    merges: automatic.merges - before.merges,
+                    misplaced: options.auditsPlacement && operation.kind == .query
+                        ? index.placementAudit(threads: options.threads).misplaced : nil))
         }
         let summary = summarize(
             results, index: index, buildSeconds: buildSeconds, calibrationSeconds: calibrationSeconds,

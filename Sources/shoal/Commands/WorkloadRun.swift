@@ -55,6 +55,11 @@ struct WorkloadRunCommand: ParsableCommand {
     @Option(help: "A query operation counts as on target when its recall is within this of the target.")
     var tolerance: Double = 0.02
 
+    @Flag(
+        name: .customLong("audit-placement"),
+        help: "After each query operation, count the stored vectors outside their nearest centroid's partition (the 'misplaced' column; O(n × partitions × d), not timed).")
+    var auditPlacement = false
+
     @Option(
         name: .customLong("cost-cache"),
         help: "Folder caching the measured scan-cost table of maintenance (default: $SHOAL_CACHE_DIR, $XDG_CACHE_HOME/shoal or ~/.cache/shoal).")
@@ -96,6 +101,7 @@ struct WorkloadRunCommand: ParsableCommand {
             maintenance: maintenance, automaticInterval: maintenanceInterval,
             threads: threads, partitionCount: partitions, calibrationQueries: calibrationQueries, tolerance: tolerance)
         options.maintenanceConfiguration.costCacheDirectory = costCache
+        options.auditsPlacement = auditPlacement
         if let splitShare { options.maintenanceConfiguration.splitShare = splitShare }
         if let minimumGain { options.maintenanceConfiguration.minimumGainNanoseconds = minimumGain }
         if let actionsPerPass { options.maintenanceConfiguration.maximumActionsPerPass = actionsPerPass }

@@ -87,6 +87,42 @@ import Testing
         #expect(WorkloadReport.text(run).contains("within 0.90 ± 0.02"))
     }
 
+    /// With `auditsPlacement`, every query operation reports the index's misplaced count as
+    /// `placementAudit` gives it after the replay's last operation, and only query operations do.
+    @Test func anAuditedReplayReportsMisplacedRowsOfQueryOperations() throws {
+        let book = try runbook()
+        var options = WorkloadRunOptions(k: 5, maintenance: .every, threads: 2, calibrationQueries: 0)
+        options.maintenanceConfiguration.costCacheDirectory = costCache()
+        options.auditsPlacement = true
+        let run = try WorkloadRunner(runbook: book, base: base, queries: queries, options: options).run()
+        for result in run.results {
+            if result.kind == .query {
+                let misplaced = try #require(result.misplaced)
+                #expect(misplaced >= 0 && misplaced <= result.liveCount)
+            } else {
+                #expect(result.misplaced == nil)
+            }
+        }
+        if let last = run.results.last, last.kind == .query {
+            #expect(last.misplaced == run.index.placementAudit().misplaced)
+        }
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try WorkloadReport.write(run, runbook: book, to: directory.file("out"))
+        let csv = String(decoding: readBytes(directory.file("out/results.csv")), as: UTF8.self)
+        let lines = csv.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.isEmpty }
+        #expect(lines[0].hasSuffix(",misplaced"))
+        for (line, result) in zip(lines.dropFirst(), run.results) {
+            #expect(line.hasSuffix("," + (result.misplaced.map { "\($0)" } ?? "")))
+        }
+        let json = WorkloadReport.json(run, runbook: book, includeOperations: true)
+        #expect(json.contains("\"misplaced\": null"))
+        // Without the option nothing is audited.
+        options.auditsPlacement = false
+        let plain = try WorkloadRunner(runbook: book, base: base, queries: queries, options: options).run()
+        #expect(plain.results.allSatisfy { $0.misplaced == nil })
+    }
+
     @Test func vectorsThatAreNotTheRunbooksAreRejected() throws {
         let book = try runbook()
         let other = WorkloadFixtures.clustered(rows: 600, dimension: 12, seed: 99)
