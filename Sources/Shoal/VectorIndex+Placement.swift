@@ -19,8 +19,8 @@ public struct PlacementAudit: Sendable, Equatable {
 extension VectorIndex {
     /// Compares every stored vector with every base centroid and counts the vectors that lie
     /// outside the partition of their nearest one (see ``PlacementAudit``). A diagnostic for
-    /// tests and benchmarks: it reads the whole index once per centroid block, under the shared
-    /// lock (searches go on; writers wait).
+    /// tests and benchmarks: it reads every stored vector once, under the shared lock (searches
+    /// go on; writers wait).
     /// - Parameter threads: workers for the batched nearest-centroid search (`nil`: every core).
     /// - Complexity: O(n × partitions × d).
     public func placementAudit(threads: Int? = nil) -> PlacementAudit {
