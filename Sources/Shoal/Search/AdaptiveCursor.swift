@@ -4,7 +4,7 @@ import ShoalKernels
 /// the partition the scan would read next (or nil when it stops), the caller pushes that
 /// partition's candidates into ``heap`` and calls ``advance(position:)``.
 ///
-/// ``AdaptiveScan/run(query:k:threshold:maxPartitions:trace:)`` drives one cursor partition by
+/// ``AdaptiveScan/run(query:k:threshold:maxPartitions:)`` drives one cursor partition by
 /// partition; ``AdaptiveBatch`` drives the cursors of a whole batch in rounds, computing the
 /// distances of many (query, partition) pairs with the batched kernel first. Both make exactly the
 /// same stopping decisions, so one calibration serves both.

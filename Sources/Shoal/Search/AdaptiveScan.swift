@@ -46,20 +46,15 @@ struct AdaptiveScan {
     }
 
     /// Scans until the stopping statistic reaches `threshold`, or `maxPartitions` have been
-    /// scanned, or every partition has. `trace`, when given, is called after every partition with
-    /// the current statistic and heap (for calibration); returning false stops the scan.
+    /// scanned, or every partition has.
     /// - Complexity: O(candidates × d) for the geometry plus the scans.
-    func run(
-        query: UnsafePointer<Float>, k: Int, threshold: Float, maxPartitions: Int,
-        trace: ((Float, TopKBuffers) -> Bool)? = nil
-    ) -> Outcome {
+    func run(query: UnsafePointer<Float>, k: Int, threshold: Float, maxPartitions: Int) -> Outcome {
         let base = levels[0]
         let scratch = ScanScratch()
         var cursor = AdaptiveCursor(scan: self, query: query, k: k, threshold: threshold, maxPartitions: maxPartitions)
         while let (position, pid) = cursor.next(), let partition = base.partitions[pid] {
             QueryScan.scan([partition], query: query, metric: metric.kernelMetric, into: cursor.heap, scratch: scratch)
-            let statistic = cursor.advance(position: position)
-            if let trace, !trace(statistic, cursor.heap) { break }
+            cursor.advance(position: position)
         }
         return Outcome(heap: cursor.heap, scannedPartitions: cursor.scanned)
     }

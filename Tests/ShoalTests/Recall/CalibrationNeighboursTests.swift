@@ -243,13 +243,20 @@ import Testing
             let scan = AdaptiveScan(levels: index.levels, metric: index.metric, search: engine)
             for q in 0..<truth.lists.count {
                 let neighbours = Set(truth.lists[q].ids.prefix(k))
+                // The full scan: every partition read in full, the statistic and the share of the
+                // neighbours in the heap after each, until all are found.
                 var full: [(estimate: Float, recall: Float)] = []
                 queries.withUnsafeBufferPointer { buffer in
-                    _ = scan.run(query: buffer.baseAddress! + q * d, k: k, threshold: .infinity, maxPartitions: .max) {
-                        estimate, heap in
-                        let found = heap.sorted(query: 0).filter { neighbours.contains($0.id) }.count
+                    let query = buffer.baseAddress! + q * d
+                    var cursor = AdaptiveCursor(scan: scan, query: query, k: k, threshold: .infinity, maxPartitions: .max)
+                    let scratch = ScanScratch()
+                    while let (position, pid) = cursor.next(), let partition = index.levels[0].partitions[pid] {
+                        QueryScan.scan(
+                            [partition], query: query, metric: index.metric.kernelMetric, into: cursor.heap, scratch: scratch)
+                        let estimate = cursor.advance(position: position)
+                        let found = cursor.heap.sorted(query: 0).filter { neighbours.contains($0.id) }.count
                         full.append((estimate, Float(found) / Float(neighbours.count)))
-                        return found < neighbours.count
+                        if found == neighbours.count { break }
                     }
                 }
                 let trace = calibration.traces[q]
