@@ -24,13 +24,29 @@ import Testing
         return (index, pid)
     }
 
-    private func plan(mergeLimit: Double) -> MaintenancePlan {
+    private func plan(mergeLimit: Double, tau: Double = 0) -> MaintenancePlan {
         var plan = MaintenancePlan(
-            cost: { MaintenanceTests.affine.latency(size: $0, k: 10) }, tau: 0, alpha: 0.5, addOverhead: 10,
+            cost: { MaintenanceTests.affine.latency(size: $0, k: 10) }, tau: tau, alpha: 0.5, addOverhead: 10,
             removeOverhead: -10)
         plan.mergeLimit = mergeLimit
         plan.minimumSplitSize = 4
         return plan
+    }
+
+    /// Prepares a split of `pid` under the shared lock, as a pass does.
+    private func prepare(
+        _ pid: Int, in index: VectorIndex, plan: MaintenancePlan, memory: MaintenanceMemory,
+        report: inout MaintenanceReport
+    ) -> PreparedSplit? {
+        index.lock.withReadLock { index.prepareSplit(pid, frequency: 1, plan: plan, memory: memory, report: &report) }
+    }
+
+    /// Commits a prepared split under the exclusive lock; the children, or nil when rejected.
+    private func commit(
+        _ prepared: PreparedSplit, in index: VectorIndex, plan: MaintenancePlan, memory: inout MaintenanceMemory,
+        report: inout MaintenanceReport
+    ) -> [Int]? {
+        index.lock.withWriteLock { index.commitSplit(prepared, plan: plan, memory: &memory, report: &report) }
     }
 
     @Test func theEstimateSkipsAPartitionWhoseBalancedHalvesWouldBeMergeCandidates() {
@@ -48,28 +64,21 @@ import Testing
         var report = MaintenanceReport()
         // A 90/10 split leaves a child below the merge limit of 20: rejected, and remembered.
         let strict = plan(mergeLimit: 20)
-        let prepared = try #require(
-            index.lock.withReadLock {
-                index.prepareSplit(pid, frequency: 1, plan: strict, memory: memory, report: &report)
-            })
-        #expect(index.lock.withWriteLock { index.commitSplit(prepared, plan: strict, memory: &memory, report: &report) } == nil)
+        let prepared = try #require(prepare(pid, in: index, plan: strict, memory: memory, report: &report))
+        #expect(commit(prepared, in: index, plan: strict, memory: &memory, report: &report) == nil)
         #expect(report.rejectedSplits == 1)
         let remembered = try #require(memory.rejectedSplits[pid])
         #expect(remembered.version == index.levels[0].partitions[pid]!.version)
         #expect(Set([remembered.childSizes.0, remembered.childSizes.1]) == [90, 10])
         // The next pass does not train it again: the remembered children are verified and fail.
-        #expect(index.lock.withReadLock { index.prepareSplit(pid, frequency: 1, plan: strict, memory: memory, report: &report) } == nil)
+        #expect(prepare(pid, in: index, plan: strict, memory: memory, report: &report) == nil)
         #expect(report.rejectedSplits == 2)
         // With a lower merge limit the remembered split passes, with the remembered centroids.
         let lenient = plan(mergeLimit: 5)
-        let again = try #require(
-            index.lock.withReadLock {
-                index.prepareSplit(pid, frequency: 1, plan: lenient, memory: memory, report: &report)
-            })
+        let again = try #require(prepare(pid, in: index, plan: lenient, memory: memory, report: &report))
         #expect(again.centroids == remembered.centroids)
         let pairs = try storedPairs(index)
-        let children = try #require(
-            index.lock.withWriteLock { index.commitSplit(again, plan: lenient, memory: &memory, report: &report) })
+        let children = try #require(commit(again, in: index, plan: lenient, memory: &memory, report: &report))
         #expect(Set(children.map { index.levels[0].partitions[$0]!.count }) == [90, 10])
         index.checkInvariants()
         #expect(try storedPairs(index) == pairs)
@@ -80,11 +89,8 @@ import Testing
         var memory = MaintenanceMemory()
         var report = MaintenanceReport()
         let strict = plan(mergeLimit: 20)
-        let prepared = try #require(
-            index.lock.withReadLock {
-                index.prepareSplit(pid, frequency: 1, plan: strict, memory: memory, report: &report)
-            })
-        _ = index.lock.withWriteLock { index.commitSplit(prepared, plan: strict, memory: &memory, report: &report) }
+        let prepared = try #require(prepare(pid, in: index, plan: strict, memory: memory, report: &report))
+        _ = commit(prepared, in: index, plan: strict, memory: &memory, report: &report)
         let version = try #require(memory.rejectedSplits[pid]?.version)
         // Fifteen more rows near (5, 0, …): the partition's rows changed, so it is trained again,
         // and the split (90/25) now passes.
@@ -93,12 +99,8 @@ import Testing
         try index.add(vectors: more, ids: (0..<15).map { 1_000 + Int64($0) })
         #expect(index.levels[0].partitions[pid]!.count == 115)
         #expect(index.levels[0].partitions[pid]!.version != version)
-        let fresh = try #require(
-            index.lock.withReadLock {
-                index.prepareSplit(pid, frequency: 1, plan: strict, memory: memory, report: &report)
-            })
-        let children = try #require(
-            index.lock.withWriteLock { index.commitSplit(fresh, plan: strict, memory: &memory, report: &report) })
+        let fresh = try #require(prepare(pid, in: index, plan: strict, memory: memory, report: &report))
+        let children = try #require(commit(fresh, in: index, plan: strict, memory: &memory, report: &report))
         #expect(Set(children.map { index.levels[0].partitions[$0]!.count }) == [90, 25])
         index.checkInvariants()
     }
@@ -107,10 +109,7 @@ import Testing
     /// so it is dropped before its neighbours are looked up; an empty one is always merged.
     @Test func aColdSmallPartitionIsNotWeighedForAMerge() throws {
         let (index, pid) = try lopsidedIndex()
-        var plan = MaintenancePlan(
-            cost: { MaintenanceTests.affine.latency(size: $0, k: 10) }, tau: 100, alpha: 0.5, addOverhead: 10,
-            removeOverhead: -10)
-        plan.mergeLimit = 1_000
+        let plan = plan(mergeLimit: 1_000, tau: 100)
         #expect(index.lock.withReadLock { index.prepareMerge(pid, frequencies: [:], plan: plan, allowsNonEmpty: true) } == nil)
         try index.remove(ids: index.lock.withReadLock { (0..<100).map { index.levels[0].partitions[pid]!.ids[$0] } })
         let empty = try #require(
@@ -124,17 +123,13 @@ import Testing
         var memory = MaintenanceMemory()
         var report = MaintenanceReport()
         let lenient = plan(mergeLimit: 5)
-        let prepared = try #require(
-            index.lock.withReadLock {
-                index.prepareSplit(pid, frequency: 1, plan: lenient, memory: memory, report: &report)
-            })
+        let prepared = try #require(prepare(pid, in: index, plan: lenient, memory: memory, report: &report))
         #expect(prepared.assignments.count == 100)
         var random = SeededRandom(seed: 9)
         let more = (0..<(3 * Self.d)).map { _ in 0.05 * random.normal() }
         try index.add(vectors: more, ids: [2_000, 2_001, 2_002])
         let pairs = try storedPairs(index)
-        let children = try #require(
-            index.lock.withWriteLock { index.commitSplit(prepared, plan: lenient, memory: &memory, report: &report) })
+        let children = try #require(commit(prepared, in: index, plan: lenient, memory: &memory, report: &report))
         #expect(Set(children.map { index.levels[0].partitions[$0]!.count }) == [93, 10])
         index.checkInvariants()
         #expect(try storedPairs(index) == pairs)
