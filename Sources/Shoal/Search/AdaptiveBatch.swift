@@ -59,12 +59,7 @@ struct AdaptiveBatch {
         let round = RoundBuffer()
         let base = scan.levels[0]
         // The queries' squared norms (for the batched L2 form), once for every round.
-        var queryNorms = [Float](repeating: 0, count: count)
-        if scan.metric.kernelMetric == .squaredL2 {
-            queryNorms.withUnsafeMutableBufferPointer {
-                Kernels.squaredNorms(rows: queries, count: count, dimension: d, out: $0.baseAddress!)
-            }
-        }
+        let queryNorms = QueryNorms.squared(queries, count: count, dimension: d, metric: scan.metric.kernelMetric)
         while !active.isEmpty {
             // Plan the round: the next partitions of every unfinished query, as flat pairs, query
             // by query (`starts[i]` is where query `active[i]`'s pairs begin).

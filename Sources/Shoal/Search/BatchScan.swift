@@ -32,18 +32,16 @@ enum BatchScan {
         let workers = max(1, min(threads, work.count))
         let heaps = (0..<workers).map { _ in TopKBuffers(queryCount: queryCount, k: k) }
         let scratches = (0..<workers).map { _ in ScanScratch() }
-        let queryNorms = UnsafeMutablePointer<Float>.allocate(capacity: max(1, queryCount))
-        defer { queryNorms.deallocate() }
-        if metric == .squaredL2 {
-            Kernels.squaredNorms(rows: queries, count: queryCount, dimension: d, out: queryNorms)
-        }
+        let queryNorms = QueryNorms.squared(queries, count: queryCount, dimension: d, metric: metric)
         // Workers only read the partitions and queries, and write only their own heap and scratch.
-        let shared = SendableBox((work, heaps, scratches, queries, UnsafePointer(queryNorms)))
+        let shared = SendableBox((work, heaps, scratches, queries, queryNorms))
         Parallel.forEach(count: work.count, threads: workers) { worker, item in
             let (work, heaps, scratches, queries, queryNorms) = shared.value
-            scanPartition(
-                work[item].partition, queries: work[item].queries, allQueries: queries, queryNorms: queryNorms,
-                metric: metric, heap: heaps[worker], scratch: scratches[worker])
+            queryNorms.withUnsafeBufferPointer { norms in
+                scanPartition(
+                    work[item].partition, queries: work[item].queries, allQueries: queries, queryNorms: norms.baseAddress!,
+                    metric: metric, heap: heaps[worker], scratch: scratches[worker])
+            }
         }
         if workers > 1 {
             let ranges = Parallel.ranges(count: queryCount, chunks: workers * 4)

@@ -43,21 +43,19 @@ enum NearestScan {
         let workers = max(1, min(threads, work.items.count))
         let bests = (0..<workers).map { _ in RunningBest(count: queryCount) }
         let scratches = (0..<workers).map { _ in ScanScratch() }
-        let queryNorms = UnsafeMutablePointer<Float>.allocate(capacity: max(1, queryCount))
-        defer { queryNorms.deallocate() }
-        if metric == .squaredL2 {
-            Kernels.squaredNorms(rows: queries, count: queryCount, dimension: d, out: queryNorms)
-        }
+        let queryNorms = QueryNorms.squared(queries, count: queryCount, dimension: d, metric: metric)
         // Workers only read the partitions, queries, norms and grouping, and write only their own
         // best arrays and scratch.
-        let shared = SendableBox((work, bests, scratches, queries, UnsafePointer(queryNorms)))
+        let shared = SendableBox((work, bests, scratches, queries, queryNorms))
         Parallel.forEach(count: work.items.count, threads: workers) { worker, item in
             let (work, bests, scratches, queries, queryNorms) = shared.value
             let chunk = work.items[item]
-            scan(
-                work.partitions[chunk.group], rowNorms: work.partitions[chunk.group].norms,
-                queries: work.members[chunk.range], allQueries: queries, queryNorms: queryNorms, metric: metric,
-                best: bests[worker], scratch: scratches[worker])
+            queryNorms.withUnsafeBufferPointer { norms in
+                scan(
+                    work.partitions[chunk.group], rowNorms: work.partitions[chunk.group].norms,
+                    queries: work.members[chunk.range], allQueries: queries, queryNorms: norms.baseAddress!,
+                    metric: metric, best: bests[worker], scratch: scratches[worker])
+            }
         }
         for other in bests.dropFirst() { bests[0].merge(other) }
         return Nearest(ids: bests[0].allIDs, distances: bests[0].allDistances)
