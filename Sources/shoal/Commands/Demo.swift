@@ -43,7 +43,7 @@ struct Demo: ParsableCommand {
             }
         }
         print("")
-        print("recall targets (each query picks its partitions; calibrated on the other half of the queries):")
+        print("recall targets (each query picks its partitions; calibrated on the other queries, by cross-validation):")
         print(EvalTable.header)
         let runner = EvalRunner(
             index: index, queries: queries, truth: truth, k: 10, threads: 1, batch: false, repetitions: 3,
