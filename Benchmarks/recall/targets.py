@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Recall-target search against fixed nprobe, side by side, on every data set in ../shared/data.
 
-For each data set it runs `shoal eval` (one query at a time, 1 thread) with the recall targets and
+For each data set it runs `shoal eval` (one query at a time, 1 thread, fastest of 3) with the recall targets and
 with a fine nprobe grid, alternating the two for --rounds rounds and keeping each setting's fastest
 mean latency, so both see the same machine load. Then, for each target, it finds the smallest fixed
 nprobe whose recall reaches the recall the target actually got, and reports the latency ratio
@@ -19,7 +19,7 @@ GRID = list(range(1, 33)) + list(range(36, 65, 4)) + [72, 80, 96, 128]
 
 def evaluate(shoal, folder, extra):
     command = [shoal, "eval", "--base", f"{folder}/base.fvecs", "--queries", f"{folder}/query.fvecs",
-               "--ground-truth", f"{folder}/gt100.ivecs", "--threads", "1", "--json"] + extra
+               "--ground-truth", f"{folder}/gt100.ivecs", "--threads", "1", "--json", "--repeat", "3"] + extra
     lines = subprocess.run(command, check=True, capture_output=True, text=True).stdout.splitlines()
     return [json.loads(line) for line in lines if line.strip()]
 

@@ -137,10 +137,12 @@ extension VectorIndex {
         let merged = TopKBuffers(queryCount: queryCount, k: k)
         if queryCount >= AdaptiveSearchTuning.minimumBatch {
             // A batch: rounds of the batched kernel, with the same stopping decisions.
-            let batch = AdaptiveBatch(
+            var batch = AdaptiveBatch(
                 scan: scan, k: k, maxPartitions: limit,
-                firstRound: calibration.stopLength(threshold: plan.low, quantile: AdaptiveSearchTuning.firstRoundQuantile),
+                firstRound: calibration.stopLength(
+                    threshold: plan.low, floor: plan.floor, quantile: AdaptiveSearchTuning.firstRoundQuantile),
                 threads: threads)
+            batch.floor = plan.floor
             let thresholds = (0..<queryCount).map { plan.threshold(sequence: firstSequence &+ $0) }
             let cursors = batch.run(queries: queries, queryCount: queryCount, thresholds: thresholds)
             for (q, cursor) in cursors.enumerated() { merged.merge(query: q, from: cursor.heap, query: 0) }
@@ -152,7 +154,8 @@ extension VectorIndex {
         Parallel.forEach(count: queryCount, threads: threads) { _, q in
             let (scan, queries, merged, scanned) = shared.value
             let outcome = scan.run(
-                query: queries + q * d, k: k, threshold: plan.threshold(sequence: firstSequence &+ q), maxPartitions: limit)
+                query: queries + q * d, k: k, threshold: plan.threshold(sequence: firstSequence &+ q), floor: plan.floor,
+                maxPartitions: limit)
             merged.merge(query: q, from: outcome.heap, query: 0)
             scanned.set(q, outcome.scannedPartitions.map { Int32($0) })
         }

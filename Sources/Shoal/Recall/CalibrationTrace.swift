@@ -1,7 +1,8 @@
 import ShoalKernels
 
 /// One calibration query's trace: the APS stopping statistic and the true recall after each
-/// partition scanned, until every true neighbour is found.
+/// partition scanned, until every true neighbour is found and then some way past it (``runOn``),
+/// so that ``RecallCalibration`` knows what a stopping rule that waits longer would cost.
 ///
 /// It makes the stopping decisions of ``AdaptiveScan`` (the same cursor, with a heap of `k + 1`
 /// when the query's own id is excluded, since that vector is then stored and nearest), but reads
@@ -17,6 +18,12 @@ import ShoalKernels
 /// query's `k` true neighbours in the partitions scanned so far (which is what the heap's best `k`
 /// hold, its order agreeing with the list's).
 enum CalibrationTrace {
+    /// After the last true neighbour is found at partition `L`, the trace goes on (recall 1, at
+    /// O(list + live candidates) per partition, since the heap is settled) until its statistic
+    /// reaches `1 + runOn.extraSteps × extraStep` (saturated, and then that many extra partitions)
+    /// or it holds `runOn.factor × L + runOn.extraSteps` entries, or every partition is scanned.
+    static let runOn = (factor: 2, extraSteps: 8)
+
     /// - Parameters:
     ///   - query: `dimension` floats.
     ///   - neighbours: the query's exact neighbour list among the stored vectors.
@@ -24,7 +31,7 @@ enum CalibrationTrace {
     ///   - geometry: the query's candidate geometry when already computed (nil: the scan's own).
     /// - Returns: (statistic, recall) after each scanned partition; empty when the list is.
     /// - Complexity: O(candidates × d) for the geometry, O(size × d) per partition scanned before
-    ///   the heap settles, O(list) per partition after.
+    ///   the heap settles, O(list + live candidates) per partition after.
     static func record(
         query: UnsafePointer<Float>, neighbours list: NeighbourList, own: Int64?, k: Int, scan: AdaptiveScan,
         geometry: CandidateGeometry? = nil
@@ -48,6 +55,8 @@ enum CalibrationTrace {
         var trace: [(estimate: Float, recall: Float)] = []
         var found = 0
         var seen = 0
+        /// Entries when the last true neighbour was found.
+        var completeAt: Int?
         while let (position, pid) = cursor.next(), let partition = base.partitions[pid] {
             let settled = list.complete || seen >= settledAt
             if !settled { scanInFull(partition, query: query, metric: kernel, into: cursor.heap, scratch: scratch) }
@@ -62,7 +71,12 @@ enum CalibrationTrace {
             }
             let statistic = cursor.advance(position: position)
             trace.append((statistic, Float(found) / Float(truthCount)))
-            if found == truthCount { break }
+            if found == truthCount {
+                let complete = completeAt ?? trace.count
+                completeAt = complete
+                let saturated = statistic >= 1 + Float(runOn.extraSteps) * AdaptiveScan.extraStep
+                if saturated || trace.count >= runOn.factor * complete + runOn.extraSteps { break }
+            }
         }
         return trace
     }

@@ -1,15 +1,24 @@
 import ShoalKernels
 
-/// Maps a recall target to the APS stopping threshold that meets it on this index.
+/// Maps a recall target to the APS stopping rule that meets it on this index at the least cost.
 ///
 /// The spherical-cap estimate is only a model: on real data it is biased (the reference
 /// implementation returned 0.87 when asked for 0.9, and about 0.7 for every target on CLIP
 /// vectors). So Shoal measures the bias: on calibration queries whose exact neighbours are known
 /// (``CalibrationNeighbours``: queries a user pinned, or stored vectors scored without their own
 /// id), it runs APS while recording, after every partition, the model's estimate and the true
-/// recall (``CalibrationTrace``), and then picks for each target the smallest threshold whose mean
-/// true recall over the sample reaches the target. Scans in the trace stop once the true recall is
-/// 1, so a threshold past the last recorded estimate keeps recall 1.
+/// recall (``CalibrationTrace``). A stopping rule is a threshold on that statistic plus a floor:
+/// scan at least `floor` partitions (nearest centroid first), then stop at the first statistic at
+/// or above the threshold. For each target the calibration picks, among a ladder of floors, the
+/// rule whose mean true recall over the sample reaches the target with the fewest partitions.
+/// Floor 1 is plain APS, and a zero threshold is a fixed nprobe of `floor`, so the chosen rule is
+/// never costlier on the sample than either. (On the shipped data sets plain APS scanned 3–31 %
+/// more partitions than the cheapest fixed nprobe at the lower targets, where the model's first
+/// estimates rank queries poorly; `docs/results/recall-targets.md`.)
+///
+/// Traces run past the point where the true recall reaches 1 (``CalibrationTrace``), so the cost
+/// of a rule is known unless it stops beyond a trace's end; there the trace's length (or the
+/// floor) stands in, an undercount, and the recall is 1.
 ///
 /// Thread safety: immutable after construction.
 final class RecallCalibration: Sendable {
@@ -22,39 +31,66 @@ final class RecallCalibration: Sendable {
         self.traces = traces
     }
 
-    /// Mean true recall if APS stopped at the first estimate ≥ `threshold`.
-    func meanRecall(threshold: Float) -> Double {
+    /// Where a trace stops under (`threshold`, `floor`): the index of the first entry at or past
+    /// `floor − 1` whose statistic reaches `threshold`, or nil past the trace's end.
+    private static func stop(_ trace: [(estimate: Float, recall: Float)], threshold: Float, floor: Int) -> Int? {
+        var j = max(0, floor - 1)
+        while j < trace.count {
+            if trace[j].estimate >= threshold { return j }
+            j += 1
+        }
+        return nil
+    }
+
+    /// Mean true recall if APS scanned at least `floor` partitions and then stopped at the first
+    /// statistic ≥ `threshold`.
+    func meanRecall(threshold: Float, floor: Int = 1) -> Double {
         guard !traces.isEmpty else { return 1 }
         var total = 0.0
         for trace in traces {
-            let stop = trace.first { $0.estimate >= threshold } ?? trace.last
-            total += Double(stop?.recall ?? 1)
+            let entry = Self.stop(trace, threshold: threshold, floor: floor).map { trace[$0] } ?? trace.last
+            total += Double(entry?.recall ?? 1)
         }
         return total / Double(traces.count)
     }
 
-    /// The number of partitions after which the sample queries stop at `threshold`, at the given
-    /// quantile (0...1) of the sample; 1 without a sample. Traces end once recall is 1, so this
-    /// undercounts rather than overcounts — what a batch wants for its first round.
+    /// Mean partitions scanned under (`threshold`, `floor`); a trace that ends before the rule
+    /// stops counts its length or the floor, whichever is larger.
+    func meanCost(threshold: Float, floor: Int = 1) -> Double {
+        guard !traces.isEmpty else { return 0 }
+        var total = 0
+        for trace in traces {
+            total += Self.stop(trace, threshold: threshold, floor: floor).map { $0 + 1 } ?? max(trace.count, floor)
+        }
+        return Double(total) / Double(traces.count)
+    }
+
+    /// The number of partitions after which the sample queries stop under (`threshold`, `floor`),
+    /// at the given quantile (0...1) of the sample; 1 without a sample. A trace the rule outlasts
+    /// counts its length, so this undercounts rather than overcounts — what a batch wants for its
+    /// first round.
     /// - Complexity: O(samples × trace length + samples log samples).
-    func stopLength(threshold: Float, quantile: Double) -> Int {
-        guard !traces.isEmpty else { return 1 }
+    func stopLength(threshold: Float, floor: Int = 1, quantile: Double) -> Int {
+        guard !traces.isEmpty else { return max(1, floor) }
         let lengths = traces.map { trace in
-            (trace.firstIndex { $0.estimate >= threshold }).map { $0 + 1 } ?? max(1, trace.count)
+            Self.stop(trace, threshold: threshold, floor: floor).map { $0 + 1 } ?? max(1, trace.count, floor)
         }.sorted()
         let index = min(lengths.count - 1, max(0, Int(Double(lengths.count - 1) * quantile)))
         return lengths[index]
     }
 
-    /// How to stop for a target: the mean recall as a function of the threshold is a step function
-    /// (it jumps where many sample queries stop at once), so a single threshold can overshoot a
-    /// target by a whole step. The plan mixes the two thresholds around the step — `high` (the
-    /// smallest that reaches the target) for a share `highShare` of the queries and `low` for the
-    /// rest — so the expected mean recall equals the target.
+    /// How to stop for a target. Scan at least `floor` partitions; then the mean recall as a
+    /// function of the threshold is a step function (it jumps where many sample queries stop at
+    /// once), so a single threshold can overshoot a target by a whole step. The plan mixes the two
+    /// thresholds around the step — `high` (the smallest that reaches the target) for a share
+    /// `highShare` of the queries and `low` for the rest — so the expected mean recall equals the
+    /// target.
     struct StopPlan: Sendable {
         var low: Float
         var high: Float
         var highShare: Double
+        /// Partitions scanned before the threshold is consulted (≥ 1).
+        var floor: Int = 1
 
         /// The threshold for the query with sequence number `sequence` (a low-discrepancy split).
         func threshold(sequence: Int) -> Float {
@@ -71,36 +107,69 @@ final class RecallCalibration: Sendable {
         return plan
     }
 
+    /// The floors tried: 1, 2, 3, 4, then about ×1.4 each step, up to the smallest fixed nprobe
+    /// that reaches `target` on its own (included).
+    private func floors(for target: Double) -> [Int] {
+        let longest = traces.map(\.count).max() ?? 1
+        var result: [Int] = []
+        var floor = 1
+        while floor < longest {
+            result.append(floor)
+            if meanRecall(threshold: 0, floor: floor) >= target { return result }
+            floor = floor < 4 ? floor + 1 : (floor * 7 + 4) / 5
+        }
+        result.append(longest)
+        return result
+    }
+
+    /// The cheapest plan over ``floors(for:)``: for each floor the mixed plan of
+    /// ``mixedPlan(for:floor:)``, costed by ``meanCost(threshold:floor:)``; ties go to the lower
+    /// floor. A floor no smaller than the best cost so far cannot beat it, which ends the ladder.
+    /// - Complexity: O(floors × 80 × samples × trace length).
     private func computePlan(for target: Double) -> StopPlan {
-        let high = threshold(for: target)
-        guard high.isFinite, high > 0 else { return StopPlan(low: high, high: high, highShare: 1) }
+        guard !traces.isEmpty else { return StopPlan(low: .infinity, high: .infinity, highShare: 1) }
+        var best: (plan: StopPlan, cost: Double)?
+        for floor in floors(for: target) {
+            if let best, Double(floor) >= best.cost { break }
+            let plan = mixedPlan(for: target, floor: floor)
+            let cost = plan.highShare * meanCost(threshold: plan.high, floor: floor)
+                + (1 - plan.highShare) * meanCost(threshold: plan.low, floor: floor)
+            if best == nil || cost < best!.cost - 1e-9 { best = (plan, cost) }
+        }
+        return best!.plan
+    }
+
+    /// The mix of the two thresholds around the step at `target`, with a fixed floor.
+    private func mixedPlan(for target: Double, floor: Int) -> StopPlan {
+        let high = threshold(for: target, floor: floor)
+        guard high.isFinite, high > 0 else { return StopPlan(low: high, high: high, highShare: 1, floor: floor) }
         var low: Float = 0
         var upper = high
         for _ in 0..<40 {
             let middle = (low + upper) / 2
-            if meanRecall(threshold: middle) >= target { upper = middle } else { low = middle }
+            if meanRecall(threshold: middle, floor: floor) >= target { upper = middle } else { low = middle }
         }
-        let recallLow = meanRecall(threshold: low)
-        let recallHigh = meanRecall(threshold: high)
-        guard recallHigh > recallLow else { return StopPlan(low: high, high: high, highShare: 1) }
+        let recallLow = meanRecall(threshold: low, floor: floor)
+        let recallHigh = meanRecall(threshold: high, floor: floor)
+        guard recallHigh > recallLow else { return StopPlan(low: high, high: high, highShare: 1, floor: floor) }
         let share = min(1, max(0, (target - recallLow) / (recallHigh - recallLow)))
-        return StopPlan(low: low, high: high, highShare: share)
+        return StopPlan(low: low, high: high, highShare: share, floor: floor)
     }
 
-    /// The smallest threshold whose mean recall reaches `target` (bisection over 0 up to the
-    /// largest statistic recorded; that largest value when none does).
+    /// The smallest threshold whose mean recall (with `floor`) reaches `target` (bisection over 0
+    /// up to the largest statistic recorded; that largest value when none does).
     /// - Complexity: O(40 × samples × trace length).
-    func threshold(for target: Double) -> Float {
+    func threshold(for target: Double, floor: Int = 1) -> Float {
         // No sample (an index too small to calibrate on): scan everything, which is exact.
         guard !traces.isEmpty else { return .infinity }
-        if meanRecall(threshold: 0) >= target { return 0 }
+        if meanRecall(threshold: 0, floor: floor) >= target { return 0 }
         var low: Float = 0
         var high: Float = traces.lazy.flatMap { $0 }.map(\.estimate).max() ?? 1
         high = max(high, 1)
-        if meanRecall(threshold: high) < target { return .infinity }
+        if meanRecall(threshold: high, floor: floor) < target { return .infinity }
         for _ in 0..<40 {
             let middle = (low + high) / 2
-            if meanRecall(threshold: middle) >= target { high = middle } else { low = middle }
+            if meanRecall(threshold: middle, floor: floor) >= target { high = middle } else { low = middle }
         }
         return high
     }

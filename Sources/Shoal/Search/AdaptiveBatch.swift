@@ -22,6 +22,8 @@ import ShoalKernels
 struct AdaptiveBatch {
     let scan: AdaptiveScan
     let k: Int
+    /// Partitions every query scans before its threshold is consulted (``AdaptiveCursor/floor``).
+    var floor = 1
     let maxPartitions: Int
     let firstRound: Int
     let threads: Int
@@ -51,8 +53,8 @@ struct AdaptiveBatch {
         let geometries = batchGeometry(queries: queries, count: count)
         var cursors = (0..<count).map { q in
             AdaptiveCursor(
-                scan: scan, query: queries + q * d, k: k, threshold: thresholds[q], maxPartitions: maxPartitions,
-                geometry: geometries?[q])
+                scan: scan, query: queries + q * d, k: k, threshold: thresholds[q], floor: floor,
+                maxPartitions: maxPartitions, geometry: geometries?[q])
         }
         var wanted = [Int](repeating: max(1, firstRound), count: count)
         var active = Array(0..<count)

@@ -12,6 +12,9 @@ struct AdaptiveCursor {
     let scan: AdaptiveScan
     let query: UnsafePointer<Float>
     let threshold: Float
+    /// Partitions scanned before the threshold is consulted (at least 1; a calibrated
+    /// ``RecallCalibration/StopPlan`` floor).
+    let floor: Int
     /// The query's best `k` so far.
     let heap: TopKBuffers
     private let limit: Int
@@ -40,15 +43,19 @@ struct AdaptiveCursor {
     /// How far ``predictedRemaining()`` looks ahead: rounds need an order of magnitude, not more.
     static let predictionHorizon = 128
 
-    /// - Parameter geometry: the candidate geometry when already computed (a batch computes the
-    ///   centroid distances of all its queries at once); nil computes it here.
+    /// - Parameters:
+    ///   - floor: scan at least this many partitions (capped by `maxPartitions` and the partition
+    ///     count) before stopping at `threshold`.
+    ///   - geometry: the candidate geometry when already computed (a batch computes the centroid
+    ///     distances of all its queries at once); nil computes it here.
     init(
-        scan: AdaptiveScan, query: UnsafePointer<Float>, k: Int, threshold: Float, maxPartitions: Int,
-        geometry known: CandidateGeometry? = nil
+        scan: AdaptiveScan, query: UnsafePointer<Float>, k: Int, threshold: Float, floor: Int = 1,
+        maxPartitions: Int, geometry known: CandidateGeometry? = nil
     ) {
         self.scan = scan
         self.query = query
         self.threshold = threshold
+        self.floor = max(1, floor)
         heap = TopKBuffers(queryCount: 1, k: k)
         total = scan.levels[0].partitions.count
         limit = min(maxPartitions, total)
@@ -65,6 +72,10 @@ struct AdaptiveCursor {
     /// The stopping statistic now (``AdaptiveScan/statistic(estimate:extra:)``).
     var statistic: Float { AdaptiveScan.statistic(estimate: estimate, extra: extra) }
 
+    /// Whether the rule asks for more: fewer than `floor` partitions scanned, or the statistic
+    /// below the threshold.
+    private var wantsMore: Bool { scanned.count < floor || statistic < threshold }
+
     /// The candidate row (the position handed to ``advance(position:)``) and partition id the scan
     /// reads next, or nil when it stops: the statistic reached the threshold, `maxPartitions` were
     /// scanned, or nothing is left. Fetches more candidates from the level above when the current
@@ -73,11 +84,11 @@ struct AdaptiveCursor {
     ///   O(candidates × d) when it fetches more.
     mutating func next() -> (position: Int, partition: Int)? {
         while true {
-            if scanned.count < limit && (statistic < threshold || scanned.isEmpty), let row = nextRow() {
+            if scanned.count < limit && wantsMore, let row = nextRow() {
                 return (row, geometry.partitions[row])
             }
             let exhausted = scannedRows.count == geometry.count
-            guard statistic < threshold, exhausted, scanned.count < limit, candidateCount < total else { return nil }
+            guard wantsMore, exhausted, scanned.count < limit, candidateCount < total else { return nil }
             candidateCount = min(total, candidateCount * 2)
             geometry = scan.candidateGeometry(query: query, count: candidateCount)
             ranking = NearestFirstOrder(squaredDistances: geometry.squaredDistances)
@@ -116,7 +127,8 @@ struct AdaptiveCursor {
 
     /// How many more partitions the scan would read if the radius stayed where it is: the
     /// unscanned candidates, in scan order, whose probabilities bring the estimate to the
-    /// threshold (past saturation, the extra partitions the threshold asks for). The radius only
+    /// threshold (past saturation, the extra partitions the threshold asks for), and at least
+    /// what the floor still asks for. The radius only
     /// shrinks as the scan goes on, which concentrates the probability on the nearer partitions,
     /// so this is usually an overestimate. At least 1, at most what `maxPartitions` leaves and
     /// ``predictionHorizon``.
@@ -129,8 +141,11 @@ struct AdaptiveCursor {
         var steps = extra
         let threshold = threshold
         let probabilities = probabilities
+        let floorLeft = floor - scanned.count
         forEachUpcoming(room) { row in
-            if AdaptiveScan.statistic(estimate: value, extra: steps) >= threshold { return false }
+            if remaining >= floorLeft && AdaptiveScan.statistic(estimate: value, extra: steps) >= threshold {
+                return false
+            }
             if value >= AdaptiveScan.saturation { steps += 1 }
             value += probabilities[row]
             remaining += 1

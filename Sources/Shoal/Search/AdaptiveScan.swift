@@ -45,13 +45,14 @@ struct AdaptiveScan {
         estimate < saturation ? estimate : 1 + extraStep * Float(extra)
     }
 
-    /// Scans until the stopping statistic reaches `threshold`, or `maxPartitions` have been
-    /// scanned, or every partition has.
+    /// Scans at least `floor` partitions and then until the stopping statistic reaches
+    /// `threshold`, or `maxPartitions` have been scanned, or every partition has.
     /// - Complexity: O(candidates × d) for the geometry plus the scans.
-    func run(query: UnsafePointer<Float>, k: Int, threshold: Float, maxPartitions: Int) -> Outcome {
+    func run(query: UnsafePointer<Float>, k: Int, threshold: Float, floor: Int = 1, maxPartitions: Int) -> Outcome {
         let base = levels[0]
         let scratch = ScanScratch()
-        var cursor = AdaptiveCursor(scan: self, query: query, k: k, threshold: threshold, maxPartitions: maxPartitions)
+        var cursor = AdaptiveCursor(
+            scan: self, query: query, k: k, threshold: threshold, floor: floor, maxPartitions: maxPartitions)
         while let (position, pid) = cursor.next(), let partition = base.partitions[pid] {
             QueryScan.scan([partition], query: query, metric: metric.kernelMetric, into: cursor.heap, scratch: scratch)
             cursor.advance(position: position)

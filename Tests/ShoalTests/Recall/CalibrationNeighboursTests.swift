@@ -244,8 +244,10 @@ import Testing
             for q in 0..<truth.lists.count {
                 let neighbours = Set(truth.lists[q].ids.prefix(k))
                 // The full scan: every partition read in full, the statistic and the share of the
-                // neighbours in the heap after each, until all are found.
+                // neighbours in the heap after each, until all are found and then on, as far as
+                // `CalibrationTrace.runOn` says.
                 var full: [(estimate: Float, recall: Float)] = []
+                var completeAt: Int?
                 queries.withUnsafeBufferPointer { buffer in
                     let query = buffer.baseAddress! + q * d
                     var cursor = AdaptiveCursor(scan: scan, query: query, k: k, threshold: .infinity, maxPartitions: .max)
@@ -256,7 +258,15 @@ import Testing
                         let estimate = cursor.advance(position: position)
                         let found = cursor.heap.sorted(query: 0).filter { neighbours.contains($0.id) }.count
                         full.append((estimate, Float(found) / Float(neighbours.count)))
-                        if found == neighbours.count { break }
+                        guard found == neighbours.count else { continue }
+                        let complete = completeAt ?? full.count
+                        completeAt = complete
+                        let (factor, extraSteps) = CalibrationTrace.runOn
+                        if estimate >= 1 + Float(extraSteps) * AdaptiveScan.extraStep
+                            || full.count >= factor * complete + extraSteps
+                        {
+                            break
+                        }
                     }
                 }
                 let trace = calibration.traces[q]

@@ -77,4 +77,35 @@ import Testing
         let mixed = (0..<1000).map { Double(calibration.meanRecall(threshold: plan.threshold(sequence: $0))) }
         #expect(abs(mixed.reduce(0, +) / 1000 - 0.75) < 0.01)
     }
+
+    /// The plan takes the cheapest rule on the sample: a floor (a fixed nprobe, here) where the
+    /// model's first estimate misleads, plain APS (floor 1) where it ranks queries well.
+    @Test func thePlanChoosesTheCheapestFloor() {
+        // Query A's first estimate is high but its recall low; B's is low. Plain APS must wait for
+        // 0.92 to keep A from stopping at 1 partition, which makes B read 3; a floor of 2 with
+        // threshold 0 reads 2 for each.
+        let misleading = RecallCalibration(traces: [
+            [(0.9, 0.5), (0.92, 1.0), (0.99, 1.0)],
+            [(0.3, 0.5), (0.6, 1.0), (0.99, 1.0)],
+        ])
+        #expect(misleading.meanCost(threshold: misleading.threshold(for: 1), floor: 1) == 2.5)
+        let fixed = misleading.plan(for: 1)
+        #expect(fixed.floor == 2)
+        #expect(misleading.meanRecall(threshold: fixed.high, floor: fixed.floor) == 1)
+        #expect(misleading.meanCost(threshold: fixed.high, floor: fixed.floor) == 2)
+        // Here the first estimate is right: A stops after 1 partition, B after 2.
+        let telling = RecallCalibration(traces: [
+            [(0.95, 1.0), (0.97, 1.0), (0.99, 1.0)],
+            [(0.2, 0.5), (0.95, 1.0), (0.99, 1.0)],
+        ])
+        let adaptive = telling.plan(for: 1)
+        #expect(adaptive.floor == 1)
+        #expect(telling.meanRecall(threshold: adaptive.high, floor: 1) == 1)
+        #expect(telling.meanCost(threshold: adaptive.high, floor: 1) == 1.5)
+        // A rule that outlasts a trace counts its length (or the floor) and recall 1.
+        #expect(telling.meanCost(threshold: 2, floor: 1) == 3)
+        #expect(telling.meanCost(threshold: 2, floor: 5) == 5)
+        #expect(telling.meanRecall(threshold: 2, floor: 5) == 1)
+        #expect(telling.stopLength(threshold: 0, floor: 2, quantile: 0) == 2)
+    }
 }

@@ -4,12 +4,13 @@ import Testing
 
 /// ``AdaptiveBatch`` claims the stopping decisions of the one-query ``AdaptiveScan`` (so one
 /// calibration serves both): with the same thresholds, every query must scan the same partitions,
-/// in the same order, and find the same neighbours.
-/// Both with two levels and with three (where the batch's geometries come from the
+/// in the same order, and find the same neighbours; with a floor, every query scans at least that
+/// many partitions first. Both with two levels and with three (where the batch's geometries come from the
 /// ``CentroidBlock`` gathered from the level above).
 @Suite struct AdaptiveBatchTests {
-    @Test(arguments: [SearchOptions.ScanOrder.centroidDistance, .probability], [2, 3])
-    func aBatchScansWhatQueriesOneByOneScan(order: SearchOptions.ScanOrder, levels: Int) throws {
+    @Test(arguments: [SearchOptions.ScanOrder.centroidDistance, .probability], [(2, 1), (3, 1), (2, 6), (3, 6)])
+    func aBatchScansWhatQueriesOneByOneScan(order: SearchOptions.ScanOrder, shape: (levels: Int, floor: Int)) throws {
+        let (levels, floor) = shape
         var random = SeededRandom(seed: 17)
         let d = 16
         let vectors = random.clusteredRows(3000, dimension: d, clusters: 12)
@@ -30,14 +31,16 @@ import Testing
             #expect(scan.centroids?.count == index.levels[0].partitions.count)
             queries.withUnsafeBufferPointer { buffer in
                 let base = buffer.baseAddress!
-                let batch = AdaptiveBatch(scan: scan, k: 10, maxPartitions: 30, firstRound: 2, threads: 2)
+                var batch = AdaptiveBatch(scan: scan, k: 10, maxPartitions: 30, firstRound: 2, threads: 2)
+                batch.floor = floor
                 let cursors = batch.run(queries: base, queryCount: queryCount, thresholds: thresholds)
                 #expect(cursors.count == queryCount)
                 // Some queries outlast the first round (2 partitions): the later rounds are exercised.
                 #expect(cursors.contains { $0.scanned.count > 4 }, "\(cursors.map(\.scanned.count))")
                 for (q, cursor) in cursors.enumerated() {
-                    let single = scan.run(query: base + q * d, k: 10, threshold: thresholds[q], maxPartitions: 30)
-                    #expect(!single.scannedPartitions.isEmpty)
+                    let single = scan.run(
+                        query: base + q * d, k: 10, threshold: thresholds[q], floor: floor, maxPartitions: 30)
+                    #expect(single.scannedPartitions.count >= floor)
                     #expect(cursor.scanned == single.scannedPartitions, "query \(q)")
                     #expect(cursor.heap.sorted(query: 0).map(\.id) == single.heap.sorted(query: 0).map(\.id), "query \(q)")
                 }
