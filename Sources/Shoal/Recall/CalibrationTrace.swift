@@ -22,7 +22,7 @@ enum CalibrationTrace {
     /// O(list + live candidates) per partition, since the heap is settled) until its statistic
     /// reaches `1 + runOn.extraSteps × extraStep` (saturated, and then that many extra partitions)
     /// or it holds `runOn.factor × L + runOn.extraSteps` entries, or every partition is scanned.
-    static let runOn = (factor: 2, extraSteps: 8)
+    static let runOn = (factor: 1, extraSteps: 8)
 
     /// - Parameters:
     ///   - query: `dimension` floats.
@@ -57,9 +57,12 @@ enum CalibrationTrace {
         var seen = 0
         /// Entries when the last true neighbour was found.
         var completeAt: Int?
-        while let (position, pid) = cursor.next(), let partition = base.partitions[pid] {
+        while let (position, pid) = cursor.next() {
             let settled = list.complete || seen >= settledAt
-            if !settled { scanInFull(partition, query: query, metric: kernel, into: cursor.heap, scratch: scratch) }
+            if !settled {
+                guard let partition = base.partitions[pid] else { break }
+                scanInFull(partition, query: query, metric: kernel, into: cursor.heap, scratch: scratch)
+            }
             for (i, home) in partitions.enumerated() where home == pid {
                 if settled { cursor.heap.push(query: 0, distance: list.distances[i], id: list.ids[i]) }
                 seen += 1

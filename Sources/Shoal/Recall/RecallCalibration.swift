@@ -27,6 +27,10 @@ final class RecallCalibration: Sendable {
 
     private let plans = Locked<[Double: StopPlan]>([:])
 
+    /// Bisection steps over a threshold in [0, largest statistic]: statistics are `Float`s of order
+    /// 1, so 26 halvings reach their resolution (2⁻²⁶ < the spacing of floats near 1).
+    static let bisectionSteps = 26
+
     init(traces: [[(estimate: Float, recall: Float)]]) {
         self.traces = traces
     }
@@ -125,7 +129,7 @@ final class RecallCalibration: Sendable {
     /// The cheapest plan over ``floors(for:)``: for each floor the mixed plan of
     /// ``mixedPlan(for:floor:)``, costed by ``meanCost(threshold:floor:)``; ties go to the lower
     /// floor. A floor no smaller than the best cost so far cannot beat it, which ends the ladder.
-    /// - Complexity: O(floors × 80 × samples × trace length).
+    /// - Complexity: O(floors × 2 × bisectionSteps × samples × trace length).
     private func computePlan(for target: Double) -> StopPlan {
         guard !traces.isEmpty else { return StopPlan(low: .infinity, high: .infinity, highShare: 1) }
         var best: (plan: StopPlan, cost: Double)?
@@ -145,7 +149,7 @@ final class RecallCalibration: Sendable {
         guard high.isFinite, high > 0 else { return StopPlan(low: high, high: high, highShare: 1, floor: floor) }
         var low: Float = 0
         var upper = high
-        for _ in 0..<40 {
+        for _ in 0..<RecallCalibration.bisectionSteps {
             let middle = (low + upper) / 2
             if meanRecall(threshold: middle, floor: floor) >= target { upper = middle } else { low = middle }
         }
@@ -158,7 +162,7 @@ final class RecallCalibration: Sendable {
 
     /// The smallest threshold whose mean recall (with `floor`) reaches `target` (bisection over 0
     /// up to the largest statistic recorded; that largest value when none does).
-    /// - Complexity: O(40 × samples × trace length).
+    /// - Complexity: O(bisectionSteps × samples × trace length).
     func threshold(for target: Double, floor: Int = 1) -> Float {
         // No sample (an index too small to calibrate on): scan everything, which is exact.
         guard !traces.isEmpty else { return .infinity }
@@ -167,7 +171,7 @@ final class RecallCalibration: Sendable {
         var high: Float = traces.lazy.flatMap { $0 }.map(\.estimate).max() ?? 1
         high = max(high, 1)
         if meanRecall(threshold: high, floor: floor) < target { return .infinity }
-        for _ in 0..<40 {
+        for _ in 0..<RecallCalibration.bisectionSteps {
             let middle = (low + high) / 2
             if meanRecall(threshold: middle, floor: floor) >= target { high = middle } else { low = middle }
         }
