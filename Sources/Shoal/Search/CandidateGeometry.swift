@@ -17,17 +17,22 @@ struct CandidateGeometry {
     /// - Parameters:
     ///   - rows: `count` centroids, row-major; `ids[i]` is the partition of row `i`.
     ///   - separations: when given, the pairwise centroid distances of these rows (`count × count`).
+    ///   - partitions: `ids` as `Int`s, when the caller keeps them (saves a copy per query).
+    ///   - capTable: the cap-volume table for `d`, when the caller keeps it (saves a lookup under
+    ///     a lock per query).
     /// - Complexity: O(count × d).
     init(
         query: UnsafePointer<Float>, rows: UnsafePointer<Float>, ids: UnsafePointer<Int64>, count: Int, dimension d: Int,
-        separations table: SeparationTable? = nil
+        separations table: SeparationTable? = nil, partitions: [Int]? = nil, capTable: CapVolumeTable? = nil
     ) {
         var distances = [Float](repeating: 0, count: count)
         distances.withUnsafeMutableBufferPointer { out in
             guard let outBase = out.baseAddress, count > 0 else { return }
             Kernels.distances(.squaredL2, query: query, rows: rows, count: count, dimension: d, out: outBase)
         }
-        self.init(squaredDistances: distances, rows: rows, ids: ids, dimension: d, separations: table)
+        self.init(
+            squaredDistances: distances, rows: rows, ids: ids, dimension: d, separations: table, partitions: partitions,
+            capTable: capTable)
     }
 
     /// As above, with the query's squared Euclidean distances to the `distances.count` rows
@@ -35,7 +40,7 @@ struct CandidateGeometry {
     /// - Complexity: O(count) with a separation table, else O(count × d).
     init(
         squaredDistances distances: [Float], rows: UnsafePointer<Float>, ids: UnsafePointer<Int64>, dimension d: Int,
-        separations table: SeparationTable? = nil
+        separations table: SeparationTable? = nil, partitions known: [Int]? = nil, capTable: CapVolumeTable? = nil
     ) {
         let count = distances.count
         let nearest = distances.withUnsafeBufferPointer(CandidateGeometry.nearestRow(in:))
@@ -55,7 +60,7 @@ struct CandidateGeometry {
         }
         self.init(
             squaredDistances: distances, separations: separations, nearest: nearest,
-            partitions: (0..<count).map { Int(ids[$0]) }, dimension: d)
+            partitions: known ?? (0..<count).map { Int(ids[$0]) }, dimension: d, capTable: capTable)
     }
 
     /// From everything already computed (``CentroidBlock`` computes a batch's geometries with
@@ -64,14 +69,17 @@ struct CandidateGeometry {
     ///   - separations: `‖c_row − c_nearest‖` for each row.
     ///   - nearest: the row with the smallest distance (``nearestRow(in:)``).
     /// - Complexity: O(count).
-    init(squaredDistances: [Float], separations: [Float], nearest: Int, partitions: [Int], dimension d: Int) {
+    init(
+        squaredDistances: [Float], separations: [Float], nearest: Int, partitions: [Int], dimension d: Int,
+        capTable: CapVolumeTable? = nil
+    ) {
         precondition(separations.count == squaredDistances.count && partitions.count == squaredDistances.count)
         self.partitions = partitions
         self.squaredDistances = squaredDistances
         self.nearest = nearest
         model = PartitionProbabilities(
             squaredDistances: squaredDistances, separations: separations, nearest: nearest,
-            table: CapVolumeTable.table(for: d))
+            table: capTable ?? CapVolumeTable.table(for: d))
     }
 
     /// The row with the smallest distance (ties to the lower row); 0 when there is none.

@@ -21,6 +21,8 @@ final class CentroidBlock: Sendable {
     /// `‖c_row‖²` (the stored norms of the level above), for the batched squared-L2 kernel.
     let rowNorms: [Float]
     let dimension: Int
+    /// The cap-volume table for `dimension`, looked up once rather than per query.
+    let capTable: CapVolumeTable
 
     var count: Int { ids.count }
 
@@ -50,6 +52,7 @@ final class CentroidBlock: Sendable {
         partitions = ids.map { Int($0) }
         rowNorms = norms
         dimension = d
+        capTable = CapVolumeTable.table(for: d)
     }
 
     /// The candidate geometry of every base partition for `query`.
@@ -59,7 +62,7 @@ final class CentroidBlock: Sendable {
             ids.withUnsafeBufferPointer { i in
                 CandidateGeometry(
                     query: query, rows: r.baseAddress!, ids: i.baseAddress!, count: ids.count, dimension: dimension,
-                    separations: separations)
+                    separations: separations, partitions: partitions, capTable: capTable)
             }
         }
     }
@@ -102,7 +105,7 @@ final class CentroidBlock: Sendable {
             return CandidateGeometry(
                 squaredDistances: Array(distances[(q * n)..<((q + 1) * n)]),
                 separations: Array(separations[(line * n)..<((line + 1) * n)]), nearest: nearest[q],
-                partitions: partitions, dimension: d)
+                partitions: partitions, dimension: d, capTable: capTable)
         }
     }
 
