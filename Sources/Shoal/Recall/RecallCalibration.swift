@@ -12,7 +12,8 @@ import ShoalKernels
 /// or above the threshold. For each target the calibration picks, among a ladder of floors, the
 /// rule whose mean true recall over the sample reaches the target with the fewest partitions.
 /// Floor 1 is plain APS, and a zero threshold is a fixed nprobe of `floor`, so the chosen rule is
-/// never costlier on the sample than either. (On the shipped data sets plain APS scanned 3–31 %
+/// never costlier on the sample than either; floors need pinned queries (``allowsFloors``).
+/// (On the shipped data sets plain APS scanned 3–31 %
 /// more partitions than the cheapest fixed nprobe at the lower targets, where the model's first
 /// estimates rank queries poorly; `docs/results/recall-targets.md`.)
 ///
@@ -31,8 +32,17 @@ final class RecallCalibration: Sendable {
     /// 1, so 26 halvings reach their resolution (2⁻²⁶ < the spacing of floats near 1).
     static let bisectionSteps = 26
 
-    init(traces: [[(estimate: Float, recall: Float)]]) {
+    /// Whether plans may use a floor above 1. A floor is a fixed nprobe, which transfers only to
+    /// queries like the sample; plain APS adapts to each query's own distances. So floors are for
+    /// pinned queries (``VectorIndex/calibrate(queries:k:)``, given as representative), and a sample
+    /// of stored vectors, which are easier queries than held-out ones, calibrates plain APS only.
+    /// (With floors, stored-vector calibration at a 0.8 target gave 0.609 on sift5k, whose queries
+    /// come from another set; plain APS gives 0.948.)
+    let allowsFloors: Bool
+
+    init(traces: [[(estimate: Float, recall: Float)]], allowsFloors: Bool = true) {
         self.traces = traces
+        self.allowsFloors = allowsFloors
     }
 
     /// Where a trace stops under (`threshold`, `floor`): the index of the first entry at or past
@@ -133,7 +143,7 @@ final class RecallCalibration: Sendable {
     private func computePlan(for target: Double) -> StopPlan {
         guard !traces.isEmpty else { return StopPlan(low: .infinity, high: .infinity, highShare: 1) }
         var best: (plan: StopPlan, cost: Double)?
-        for floor in floors(for: target) {
+        for floor in allowsFloors ? floors(for: target) : [1] {
             if let best, Double(floor) >= best.cost { break }
             let plan = mixedPlan(for: target, floor: floor)
             let cost = plan.highShare * meanCost(threshold: plan.high, floor: floor)
@@ -211,6 +221,6 @@ final class RecallCalibration: Sendable {
             }
             traces.set(q, trace)
         }
-        return RecallCalibration(traces: traces.all)
+        return RecallCalibration(traces: traces.all, allowsFloors: truth.own == nil)
     }
 }

@@ -37,6 +37,14 @@ struct Eval: ParsableCommand {
         help: "Comma-separated recall targets (e.g. 0.8,0.9,0.95,0.99); each query then picks its own partitions.")
     var recallTarget: String?
 
+    @Flag(
+        name: .customLong("stored-calibration"),
+        help: """
+            With --recall-target, calibrate on a sample of the stored vectors (what an index does when \
+            calibrate(queries:) was never called) instead of cross-validating on the other queries.
+            """)
+    var storedCalibration = false
+
     @Option(help: "Threads for searching (default: every core).")
     var threads: Int?
 
@@ -72,9 +80,10 @@ struct Eval: ParsableCommand {
         let (index, buildSeconds) = try IndexSource.obtain(
             loading: index, base: baseVectors, options: build, threads: threads)
         let searchThreads = threads ?? IndexSource.coreCount
-        let runner = EvalRunner(
+        var runner = EvalRunner(
             index: index, queries: queryVectors, truth: truth, k: k, threads: searchThreads, batch: batch,
             repetitions: repetitions, buildSeconds: buildSeconds)
+        runner.crossCalibrate = !storedCalibration
         if !json {
             print(
                 "\(baseVectors.rows) × \(baseVectors.columns) vectors, \(queryVectors.rows) queries, metric \(build.metric.rawValue), "

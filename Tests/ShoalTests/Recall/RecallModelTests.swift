@@ -93,6 +93,10 @@ import Testing
         #expect(fixed.floor == 2)
         #expect(misleading.meanRecall(threshold: fixed.high, floor: fixed.floor) == 1)
         #expect(misleading.meanCost(threshold: fixed.high, floor: fixed.floor) == 2)
+        // A sample of stored vectors calibrates plain APS only.
+        let stored = RecallCalibration(traces: misleading.traces, allowsFloors: false).plan(for: 1)
+        #expect(stored.floor == 1)
+        #expect(misleading.meanRecall(threshold: stored.high, floor: 1) == 1)
         // Here the first estimate is right: A stops after 1 partition, B after 2.
         let telling = RecallCalibration(traces: [
             [(0.95, 1.0), (0.97, 1.0), (0.99, 1.0)],
