@@ -19,10 +19,12 @@ import ShoalKernels
 /// hold, its order agreeing with the list's).
 enum CalibrationTrace {
     /// After the last true neighbour is found at partition `L`, the trace goes on (recall 1, at
-    /// O(list + live candidates) per partition, since the heap is settled) until its statistic
-    /// reaches `1 + runOn.extraSteps × extraStep` (saturated, and then that many extra partitions)
-    /// or it holds `runOn.factor × L + runOn.extraSteps` entries, or every partition is scanned.
-    static let runOn = (factor: 1, extraSteps: 8)
+    /// O(list + live candidates) per partition, since the heap is settled) for `runOn` more
+    /// partitions, or until its statistic reaches `1 + runOn × extraStep` (saturated, and then
+    /// that many extra partitions), or every partition is scanned. (Running on to `2L + 8` chose
+    /// the same plans at targets 0.8–0.95 and made the yfcc replay's recalibrations dearer:
+    /// docs/results/recall-targets.md.)
+    static let runOn = 8
 
     /// - Parameters:
     ///   - query: `dimension` floats.
@@ -77,8 +79,8 @@ enum CalibrationTrace {
             if found == truthCount {
                 let complete = completeAt ?? trace.count
                 completeAt = complete
-                let saturated = statistic >= 1 + Float(runOn.extraSteps) * AdaptiveScan.extraStep
-                if saturated || trace.count >= runOn.factor * complete + runOn.extraSteps { break }
+                let saturated = statistic >= 1 + Float(runOn) * AdaptiveScan.extraStep
+                if saturated || trace.count >= complete + runOn { break }
             }
         }
         return trace

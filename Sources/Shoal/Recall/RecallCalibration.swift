@@ -13,9 +13,9 @@ import ShoalKernels
 /// rule whose mean true recall over the sample reaches the target with the fewest partitions.
 /// Floor 1 is plain APS, and a zero threshold is a fixed nprobe of `floor`, so the chosen rule is
 /// never costlier on the sample than either; floors need pinned queries (``allowsFloors``).
-/// (On the shipped data sets plain APS scanned 3–31 %
-/// more partitions than the cheapest fixed nprobe at the lower targets, where the model's first
-/// estimates rank queries poorly; `docs/results/recall-targets.md`.)
+/// (Plain APS scanned 11–27 % more partitions than the cheapest fixed nprobe at every target on
+/// sift5k, and 16–20 % more at 0.8 on knng and yfcc, where the model's first estimates rank queries
+/// poorly; `docs/results/recall-targets.md`.)
 ///
 /// Traces run past the point where the true recall reaches 1 (``CalibrationTrace``), so the cost
 /// of a rule is known unless it stops beyond a trace's end; there the trace's length (or the
@@ -36,8 +36,8 @@ final class RecallCalibration: Sendable {
     /// queries like the sample; plain APS adapts to each query's own distances. So floors are for
     /// pinned queries (``VectorIndex/calibrate(queries:k:)``, given as representative), and a sample
     /// of stored vectors, which are easier queries than held-out ones, calibrates plain APS only.
-    /// (With floors, stored-vector calibration at a 0.8 target gave 0.609 on sift5k, whose queries
-    /// come from another set; plain APS gives 0.948.)
+    /// (In a build that allowed floors here, stored-vector calibration at a 0.8 target gave 0.609
+    /// on sift5k, whose queries come from another set; plain APS gives 0.948.)
     let allowsFloors: Bool
 
     init(traces: [[(estimate: Float, recall: Float)]], allowsFloors: Bool = true) {

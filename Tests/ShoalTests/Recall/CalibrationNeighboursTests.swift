@@ -13,6 +13,16 @@ import Testing
         return try VectorIndex.build(vectors: vectors, configuration: configuration)
     }
 
+    /// ``makeIndex(_:metric:)`` with `count` clustered queries pinned for calibration at `k`.
+    private func calibratedIndex(
+        _ random: inout SeededRandom, queries count: Int, k: Int, metric: DistanceMetric = .l2
+    ) throws -> (index: VectorIndex, queries: [Float]) {
+        let index = try makeIndex(&random, metric: metric)
+        let queries = random.clusteredRows(count, dimension: index.dimension, clusters: 12)
+        try index.calibrate(queries: queries, k: k)
+        return (index, queries)
+    }
+
     /// The kept lists, checked against a brute-force ranking of every stored vector: each is a
     /// prefix of it (ids and distances) covering `k`, or it is missing (to be computed).
     private func expectListsMatchBruteForce(
@@ -66,11 +76,9 @@ import Testing
     @Test(arguments: [DistanceMetric.l2, .innerProduct])
     func listsKeptThroughAddsRemovesAndMaintenanceEqualBruteForce(metric: DistanceMetric) throws {
         var random = SeededRandom(seed: 41)
-        let index = try makeIndex(&random, metric: metric)
-        let d = index.dimension
         let k = 5
-        let queries = random.clusteredRows(40, dimension: d, clusters: 12)
-        try index.calibrate(queries: queries, k: k)
+        let (index, queries) = try calibratedIndex(&random, queries: 40, k: k, metric: metric)
+        let d = index.dimension
         try expectListsMatchBruteForce(index, queries: queries, own: nil, k: k)
         var next: Int64 = 10_000
         for step in 0..<12 {
@@ -121,11 +129,9 @@ import Testing
 
     @Test func recalibratingAfterChangesMatchesAFreshCalibration() throws {
         var random = SeededRandom(seed: 43)
-        let index = try makeIndex(&random)
-        let d = index.dimension
         let k = 6
-        let queries = random.clusteredRows(32, dimension: d, clusters: 12)
-        try index.calibrate(queries: queries, k: k)
+        let (index, queries) = try calibratedIndex(&random, queries: 32, k: k)
+        let d = index.dimension
         for step in 0..<6 {
             let ids = (0..<Int64(90)).map { 20_000 + Int64(step) * 100 + $0 }
             try index.add(vectors: random.clusteredRows(90, dimension: d, clusters: 12), ids: ids)
@@ -150,11 +156,9 @@ import Testing
     /// list and call: exactly the lists whose top k differ before and after it.
     @Test func disturbancesCountChangedNeighbourhoods() throws {
         var random = SeededRandom(seed: 45)
-        let index = try makeIndex(&random)
-        let d = index.dimension
         let k = 5
-        let queries = random.clusteredRows(20, dimension: d, clusters: 12)
-        try index.calibrate(queries: queries, k: k)
+        let (index, queries) = try calibratedIndex(&random, queries: 20, k: k)
+        let d = index.dimension
         let neighbours = index.calibrations.neighbours
         #expect(neighbours.disturbanceCount.queries == 20)
         /// Runs `change` and returns (disturbances it counted, lists whose top k it changed).
@@ -183,10 +187,8 @@ import Testing
 
     @Test func failedAddsAndRemovesLeaveTheListsUnchanged() throws {
         var random = SeededRandom(seed: 44)
-        let index = try makeIndex(&random)
+        let (index, queries) = try calibratedIndex(&random, queries: 20, k: 5)
         let d = index.dimension
-        let queries = random.clusteredRows(20, dimension: d, clusters: 12)
-        try index.calibrate(queries: queries, k: 5)
         let before = index.calibrations.neighbours.currentLists
         // An id already stored (after a valid one), a non-finite component, an unknown id to remove.
         expectShoalError(.duplicateID) {
@@ -201,11 +203,9 @@ import Testing
 
     @Test func listsStayExactWhileAddsRemovesAndRecallSearchesRunTogether() async throws {
         var random = SeededRandom(seed: 46)
-        let index = try makeIndex(&random)
-        let d = index.dimension
         let k = 5
-        let queries = random.clusteredRows(32, dimension: d, clusters: 12)
-        try index.calibrate(queries: queries, k: k)
+        let (index, queries) = try calibratedIndex(&random, queries: 32, k: k)
+        let d = index.dimension
         let batches = (0..<16).map { _ in random.clusteredRows(30, dimension: d, clusters: 12) }
         let probes = random.clusteredRows(8, dimension: d, clusters: 12)
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -231,11 +231,9 @@ import Testing
 
     @Test func aTraceMatchesTheFullScanItStandsFor() throws {
         var random = SeededRandom(seed: 45)
-        let index = try makeIndex(&random)
-        let d = index.dimension
         let k = 5
-        let queries = random.clusteredRows(24, dimension: d, clusters: 12)
-        try index.calibrate(queries: queries, k: k)
+        let (index, queries) = try calibratedIndex(&random, queries: 24, k: k)
+        let d = index.dimension
         let (truth, _) = keptAndFresh(index, queries: queries, k: k)
         let calibration = measure(index, truth: truth, k: k)
         index.lock.withReadLock {
@@ -261,12 +259,8 @@ import Testing
                         guard found == neighbours.count else { continue }
                         let complete = completeAt ?? full.count
                         completeAt = complete
-                        let (factor, extraSteps) = CalibrationTrace.runOn
-                        if estimate >= 1 + Float(extraSteps) * AdaptiveScan.extraStep
-                            || full.count >= factor * complete + extraSteps
-                        {
-                            break
-                        }
+                        let runOn = CalibrationTrace.runOn
+                        if estimate >= 1 + Float(runOn) * AdaptiveScan.extraStep || full.count >= complete + runOn { break }
                     }
                 }
                 let trace = calibration.traces[q]
