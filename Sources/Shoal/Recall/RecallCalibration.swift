@@ -39,10 +39,13 @@ final class RecallCalibration: Sendable {
     /// (In a build that allowed floors here, stored-vector calibration at a 0.8 target gave 0.609
     /// on sift5k, whose queries come from another set; plain APS gives 0.948.)
     let allowsFloors: Bool
+    /// The top of the threshold bisection: the largest statistic recorded, at least 1.
+    private let largestStatistic: Float
 
     init(traces: [[(estimate: Float, recall: Float)]], allowsFloors: Bool = true) {
         self.traces = traces
         self.allowsFloors = allowsFloors
+        largestStatistic = max(1, traces.lazy.flatMap { $0 }.map(\.estimate).max() ?? 1)
     }
 
     /// Where a trace stops under (`threshold`, `floor`): the index of the first entry at or past
@@ -171,15 +174,14 @@ final class RecallCalibration: Sendable {
     }
 
     /// The smallest threshold whose mean recall (with `floor`) reaches `target` (bisection over 0
-    /// up to the largest statistic recorded; that largest value when none does).
+    /// up to the largest statistic recorded; ∞ when none reaches it).
     /// - Complexity: O(bisectionSteps × samples × trace length).
     func threshold(for target: Double, floor: Int = 1) -> Float {
         // No sample (an index too small to calibrate on): scan everything, which is exact.
         guard !traces.isEmpty else { return .infinity }
         if meanRecall(threshold: 0, floor: floor) >= target { return 0 }
         var low: Float = 0
-        var high: Float = traces.lazy.flatMap { $0 }.map(\.estimate).max() ?? 1
-        high = max(high, 1)
+        var high = largestStatistic
         if meanRecall(threshold: high, floor: floor) < target { return .infinity }
         for _ in 0..<RecallCalibration.bisectionSteps {
             let middle = (low + high) / 2
