@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Recall-target search against fixed nprobe, side by side, on every data set in ../shared/data.
 
-For each data set it runs `shoal eval` (one query at a time, 1 thread, fastest of 3) with the recall targets and
-with a fine nprobe grid, alternating the two for --rounds rounds and keeping each setting's fastest
+For each data set it runs `shoal eval` (one query at a time, 1 thread; the fastest of at least 3 passes
+over the queries, and of enough passes for about 10,000 queries) with the recall targets and with a
+fine nprobe grid, alternating the two for --rounds rounds and keeping each setting's fastest
 mean latency, so both see the same machine load. Then, for each target, it finds the smallest fixed
 nprobe whose recall reaches the recall the target actually got, and reports the latency ratio
 (issue 3: mean recall within ±0.01 of the target, latency ≤ 1.2× that nprobe's).
@@ -11,15 +12,26 @@ Usage: Benchmarks/recall/targets.py [--shoal .build/release/shoal] [--data ../sh
                                     [--rounds 3] [--out docs/results/recall-targets.md]
 Standard library only; build first with `swift build -c release --product shoal`.
 """
-import argparse, json, os, subprocess, sys
+import argparse, json, os, struct, subprocess, sys
 
 TARGETS = [0.8, 0.9, 0.95, 0.99]
 GRID = list(range(1, 33)) + list(range(36, 65, 4)) + [72, 80, 96, 128]
 
 
+def repeats(folder):
+    """Repetitions per setting: at least 3, and enough that each setting runs about 10,000 queries
+    (one pass over sift5k's 100 queries takes about 2 ms, too short to time on a shared machine)."""
+    with open(f"{folder}/query.fvecs", "rb") as f:
+        d = struct.unpack("<i", f.read(4))[0]
+        f.seek(0, os.SEEK_END)
+        count = f.tell() // (4 + 4 * d)
+    return max(3, -(-10_000 // max(1, count)))
+
+
 def evaluate(shoal, folder, extra):
     command = [shoal, "eval", "--base", f"{folder}/base.fvecs", "--queries", f"{folder}/query.fvecs",
-               "--ground-truth", f"{folder}/gt100.ivecs", "--threads", "1", "--json", "--repeat", "3"] + extra
+               "--ground-truth", f"{folder}/gt100.ivecs", "--threads", "1", "--json",
+               "--repeat", str(repeats(folder))] + extra
     lines = subprocess.run(command, check=True, capture_output=True, text=True).stdout.splitlines()
     return [json.loads(line) for line in lines if line.strip()]
 

@@ -37,11 +37,19 @@ struct PartitionProbabilities {
             for i in squaredDistances.indices where squaredDistances[i] < squaredDistances[nearest] { nearest = i }
         }
         let closest = squaredDistances.isEmpty ? 0 : squaredDistances[nearest]
-        boundaryDistances = zip(squaredDistances, separations).enumerated().map { i, pair in
-            guard i != nearest else { return 0 }
-            let (distance, separation) = pair
-            guard separation > 0 else { return 0 }
-            return max(0, (distance - closest) / (2 * separation))
+        let count = min(squaredDistances.count, separations.count)
+        boundaryDistances = [Float](unsafeUninitializedCapacity: count) { h, initialized in
+            squaredDistances.withUnsafeBufferPointer { distances in
+                separations.withUnsafeBufferPointer { separations in
+                    for i in 0..<count {
+                        let separation = separations[i]
+                        // The nearest, and coincident centroids, have no bisector: 0.
+                        h[i] = i == nearest || !(separation > 0)
+                            ? 0 : max(0, (distances[i] - closest) / (2 * separation))
+                    }
+                }
+            }
+            initialized = count
         }
         self.nearest = nearest
         self.table = table

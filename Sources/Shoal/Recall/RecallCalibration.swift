@@ -124,19 +124,18 @@ final class RecallCalibration: Sendable {
         return plan
     }
 
-    /// The floors tried: 1, 2, 3, 4, then about ×1.4 each step, up to the smallest fixed nprobe
-    /// that reaches `target` on its own (included).
+    /// The floors tried: the ladder of ``AdaptiveScan/nextFloor(after:)`` (1, 2, 3, 4, then about
+    /// × 1.4 each step), up to the smallest fixed nprobe that reaches `target` on its own or the
+    /// first that no trace outlasts (included).
     private func floors(for target: Double) -> [Int] {
         let longest = traces.map(\.count).max() ?? 1
         var result: [Int] = []
         var floor = 1
-        while floor < longest {
+        while true {
             result.append(floor)
-            if meanRecall(threshold: 0, floor: floor) >= target { return result }
-            floor = floor < 4 ? floor + 1 : (floor * 7 + 4) / 5
+            if floor >= longest || meanRecall(threshold: 0, floor: floor) >= target { return result }
+            floor = AdaptiveScan.nextFloor(after: floor)
         }
-        result.append(longest)
-        return result
     }
 
     /// The cheapest plan over ``floors(for:)``: for each floor the mixed plan of

@@ -31,7 +31,17 @@ struct AdaptiveCursor {
     /// Whether the radius can only shrink, so candidates with a zero cap can be pruned for good.
     private let prunes: Bool
     private var radiusUsed: Float
-    /// Each candidate row's probability.
+    /// Whether the estimates of scans shorter than the floor are skipped. They decide nothing: the
+    /// scan goes on whatever they say, and with a threshold of at most 1 neither does the count of
+    /// partitions past saturation (``extra``). Not in probability order, which chooses by them.
+    private let skipsBelowFloor: Bool
+    /// Whether ``probabilities`` and ``estimate`` are out of date (skipped below the floor); the
+    /// next estimate then recomputes them.
+    private var stale = false
+    /// The next scan length on the floor ladder (``AdaptiveScan/nextFloor(after:)``), where the
+    /// probabilities are recomputed whatever the radius did.
+    private var nextLadderLength = 1
+    /// Each candidate row's probability (all 0 while ``stale`` from the start).
     private(set) var probabilities: [Float] = []
     /// Whether each candidate row has been scanned.
     private(set) var done: [Bool]
@@ -66,7 +76,17 @@ struct AdaptiveCursor {
         prunes = scan.metric != .innerProduct
         radiusUsed = .infinity
         done = Array(repeating: false, count: geometry.count)
-        geometry.model.probabilities(radius: .infinity, into: &probabilities, live: &live, prune: false)
+        // Most scans stop within a few partitions of their floor: one allocation each, not one per doubling.
+        let expected = min(limit, max(self.floor + 8, 16))
+        scanned.reserveCapacity(expected)
+        scannedRows.reserveCapacity(expected)
+        skipsBelowFloor = self.floor > 1 && threshold <= 1 && scan.order == .centroidDistance
+        if skipsBelowFloor {
+            probabilities = [Float](repeating: 0, count: geometry.count)
+            stale = true
+        } else {
+            geometry.model.probabilities(radius: .infinity, into: &probabilities, live: &live, prune: false)
+        }
     }
 
     /// The stopping statistic now (``AdaptiveScan/statistic(estimate:extra:)``).
@@ -105,19 +125,30 @@ struct AdaptiveCursor {
     }
 
     /// Records that the candidate row `position` (as returned by ``next()``) has been pushed into
-    /// ``heap``: updates the radius, the probabilities (when the radius moved by more than the
-    /// recompute threshold) and the estimate. Returns the new statistic.
+    /// ``heap``: updates the radius, the probabilities and the estimate. Returns the new statistic.
+    ///
+    /// The probabilities are recomputed when the radius moved by more than the recompute threshold
+    /// since they were last computed, and at every scan length on the floor ladder
+    /// (``AdaptiveScan/nextFloor(after:)``). Below the floor they may be skipped
+    /// (``skipsBelowFloor``); since the floor is on the ladder, the statistic from the floor on is
+    /// then the one a scan that never skipped (a ``CalibrationTrace``) computes.
     @discardableResult
     mutating func advance(position: Int) -> Float {
         let saturated = estimate >= AdaptiveScan.saturation
         scanned.append(geometry.partitions[position])
         scannedRows.append(position)
         done[position] = true
+        let onLadder = scanned.count == nextLadderLength
+        if onLadder { nextLadderLength = AdaptiveScan.nextFloor(after: nextLadderLength) }
+        if skipsBelowFloor && scanned.count < floor { return statistic }
         let newRadius = scan.radius(heap, query: query)
-        if abs(newRadius - radiusUsed) > scan.recomputeThreshold * radiusUsed || radiusUsed.isInfinite {
+        if stale || onLadder || abs(newRadius - radiusUsed) > scan.recomputeThreshold * radiusUsed
+            || radiusUsed.isInfinite
+        {
             radiusUsed = newRadius
             geometry.model.probabilities(radius: newRadius, into: &probabilities, live: &live, prune: prunes)
             estimate = mass()
+            stale = false
         } else {
             estimate += probabilities[position]
         }
@@ -128,14 +159,16 @@ struct AdaptiveCursor {
     /// How many more partitions the scan would read if the radius stayed where it is: the
     /// unscanned candidates, in scan order, whose probabilities bring the estimate to the
     /// threshold (past saturation, the extra partitions the threshold asks for), and at least
-    /// what the floor still asks for. The radius only
-    /// shrinks as the scan goes on, which concentrates the probability on the nearer partitions,
-    /// so this is usually an overestimate. At least 1, at most what `maxPartitions` leaves and
-    /// ``predictionHorizon``.
+    /// what the floor still asks for (only that while the estimates are skipped below the floor).
+    /// The radius only shrinks as the scan goes on, which concentrates the probability on the
+    /// nearer partitions, so this is usually an overestimate. At least 1, at most what
+    /// `maxPartitions` leaves and ``predictionHorizon``.
     /// - Complexity: O(horizon × log candidates + live log live).
     mutating func predictedRemaining() -> Int {
         let room = min(limit - scanned.count, AdaptiveCursor.predictionHorizon)
         guard room > 0 else { return 0 }
+        // Below the floor without estimates: the floor is what is known.
+        if stale { return min(room, max(1, floor - scanned.count)) }
         var remaining = 0
         var value = estimate
         var steps = extra

@@ -3,7 +3,7 @@ import ShoalKernels
 /// Adaptive partition scanning (APS) for one query: scans base partitions in order of their
 /// estimated probability of holding a true neighbour (``PartitionProbabilities``) until the
 /// estimated recall reaches a threshold, recomputing the probabilities when the search radius moves
-/// by more than 1 %, and fetching more candidate partitions from the level above when the current
+/// by more than 1 % (and at the lengths of the floor ladder, ``nextFloor(after:)``), and fetching more candidate partitions from the level above when the current
 /// candidates are exhausted before the threshold is reached (the reference stops at a fixed prefix).
 ///
 /// Must run under the index's read lock, on an index with at least two levels.
@@ -45,6 +45,23 @@ struct AdaptiveScan {
         estimate < saturation ? estimate : 1 + extraStep * Float(extra)
     }
 
+    /// The floors a calibrated stopping rule may use: 1, 2, 3, 4, then about × 1.4 each step (6, 9,
+    /// 13, 19, 27, …). The cursor recomputes its probabilities at exactly these scan lengths
+    /// (``AdaptiveCursor/advance(position:)``), so a scan that skips its estimates below its
+    /// floor computes the same statistics from the floor on as a calibration trace does.
+    /// - Complexity: O(1).
+    static func nextFloor(after floor: Int) -> Int {
+        floor < 4 ? floor + 1 : (floor * 7 + 4) / 5
+    }
+
+    /// Whether `partitions` is on the floor ladder (``nextFloor(after:)``).
+    /// - Complexity: O(log partitions).
+    static func isFloor(_ partitions: Int) -> Bool {
+        var floor = 1
+        while floor < partitions { floor = nextFloor(after: floor) }
+        return floor == partitions
+    }
+
     /// Scans at least `floor` partitions and then until the stopping statistic reaches
     /// `threshold`, or `maxPartitions` have been scanned, or every partition has.
     /// - Complexity: O(candidates × d) for the geometry plus the scans.
@@ -54,7 +71,7 @@ struct AdaptiveScan {
         var cursor = AdaptiveCursor(
             scan: self, query: query, k: k, threshold: threshold, floor: floor, maxPartitions: maxPartitions)
         while let (position, pid) = cursor.next(), let partition = base.partitions[pid] {
-            QueryScan.scan([partition], query: query, metric: metric.kernelMetric, into: cursor.heap, scratch: scratch)
+            QueryScan.scan(partition, query: query, metric: metric.kernelMetric, into: cursor.heap, scratch: scratch)
             cursor.advance(position: position)
         }
         return Outcome(heap: cursor.heap, scannedPartitions: cursor.scanned)

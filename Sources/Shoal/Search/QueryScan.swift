@@ -46,12 +46,19 @@ enum QueryScan {
         _ partitions: ArraySlice<Partition>, query: UnsafePointer<Float>, metric: KernelMetric, into heap: TopKBuffers,
         scratch: ScanScratch
     ) {
-        for partition in partitions where partition.count > 0 {
-            scratch.reserveDistances(partition.count)
-            Kernels.distances(
-                metric, query: query, rows: partition.vectors, count: partition.count, dimension: partition.dimension,
-                out: scratch.distances)
-            heap.push(query: 0, candidates: scratch.distances, ids: partition.ids, count: partition.count)
-        }
+        for partition in partitions { scan(partition, query: query, metric: metric, into: heap, scratch: scratch) }
+    }
+
+    /// Scans one partition into `heap`.
+    static func scan(
+        _ partition: Partition, query: UnsafePointer<Float>, metric: KernelMetric, into heap: TopKBuffers,
+        scratch: ScanScratch
+    ) {
+        guard partition.count > 0 else { return }
+        scratch.reserveDistances(partition.count)
+        Kernels.distances(
+            metric, query: query, rows: partition.vectors, count: partition.count, dimension: partition.dimension,
+            out: scratch.distances)
+        heap.push(query: 0, candidates: scratch.distances, ids: partition.ids, count: partition.count)
     }
 }

@@ -22,10 +22,10 @@ struct CandidateOrderTests {
         }
     }
 
-    @Test("NearestFirstOrder ranks rows by distance, ties to the lower row, lazily and completely")
+    @Test("NearestFirstOrder ranks rows by distance, ties to the lower row, lazily (pass by pass, then the rest sorted) and completely")
     func nearestFirstOrderRanks() {
         var random = SeededGenerator(seed: 11)
-        for count in [0, 1, 2, 9, 100, 257] {
+        for count in [0, 1, 2, 9, 100, 257, 1000] {
             let distances = (0..<count).map { _ in Float(Int.random(in: 0..<40, using: &random)) / 4 }
             var order = NearestFirstOrder(squaredDistances: distances)
             let expected = distances.indices.sorted { distances[$0] != distances[$1] ? distances[$0] < distances[$1] : $0 < $1 }
