@@ -3,8 +3,9 @@ import ShoalKernels
 /// Adaptive partition scanning (APS) for one query: scans base partitions in order of their
 /// estimated probability of holding a true neighbour (``PartitionProbabilities``) until the
 /// estimated recall reaches a threshold, recomputing the probabilities when the search radius moves
-/// by more than 1 % (and at the lengths of the floor ladder, ``nextFloor(after:)``), and fetching more candidate partitions from the level above when the current
-/// candidates are exhausted before the threshold is reached (the reference stops at a fixed prefix).
+/// by more than 1 % (and at the lengths of the floor ladder, ``nextFloor(after:)``), and fetching
+/// more candidate partitions from the level above when the current candidates are exhausted before
+/// the threshold is reached (the reference stops at a fixed prefix).
 ///
 /// Must run under the index's read lock, on an index with at least two levels.
 struct AdaptiveScan {

@@ -72,10 +72,7 @@ public final class TopKBuffers: @unchecked Sendable {
         }
     }
 
-    /// Offers `count` candidates with their ids (`ids[i]` goes with `candidates[i]`). Once the
-    /// buffer is full, the smallest of each eight candidates is compared with its worst, and only
-    /// a group with one below it is looked at one by one (after the first few partitions of a
-    /// scan, most groups have none). Distances must not be NaN (a NaN can hide its group).
+    /// Offers `count` candidates with their ids (`ids[i]` goes with `candidates[i]`).
     /// - Complexity: O(`count`) plus O(log k) per kept candidate.
     public func push(query: Int, candidates: UnsafePointer<Float>, ids candidateIDs: UnsafePointer<Int64>, count: Int) {
         var i = 0
@@ -85,17 +82,6 @@ public final class TopKBuffers: @unchecked Sendable {
         }
         let base = query &* k
         var worst = distances[base]
-        while i &+ 8 <= count {
-            let c = candidates + i
-            let smallest = min(min(min(c[0], c[1]), min(c[2], c[3])), min(min(c[4], c[5]), min(c[6], c[7])))
-            if smallest < worst {
-                for j in i..<(i &+ 8) where candidates[j] < worst {
-                    siftDown(base: base, distance: candidates[j], id: candidateIDs[j])
-                    worst = distances[base]
-                }
-            }
-            i &+= 8
-        }
         while i < count {
             let d = candidates[i]
             if d < worst {
