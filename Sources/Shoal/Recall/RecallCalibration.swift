@@ -141,7 +141,7 @@ final class RecallCalibration: Sendable {
     /// The cheapest plan over ``floors(for:)``: for each floor the mixed plan of
     /// ``mixedPlan(for:floor:)``, costed by ``meanCost(threshold:floor:)``; ties go to the lower
     /// floor. A floor no smaller than the best cost so far cannot beat it, which ends the ladder.
-    /// - Complexity: O(floors × 2 × bisectionSteps × samples × trace length).
+    /// - Complexity: O(floors × bisectionSteps × samples × trace length).
     private func computePlan(for target: Double) -> StopPlan {
         guard !traces.isEmpty else { return StopPlan(low: .infinity, high: .infinity, highShare: 1) }
         var best: (plan: StopPlan, cost: Double)?
@@ -157,14 +157,8 @@ final class RecallCalibration: Sendable {
 
     /// The mix of the two thresholds around the step at `target`, with a fixed floor.
     private func mixedPlan(for target: Double, floor: Int) -> StopPlan {
-        let high = threshold(for: target, floor: floor)
+        let (low, high) = bracket(for: target, floor: floor)
         guard high.isFinite, high > 0 else { return StopPlan(low: high, high: high, highShare: 1, floor: floor) }
-        var low: Float = 0
-        var upper = high
-        for _ in 0..<RecallCalibration.bisectionSteps {
-            let middle = (low + upper) / 2
-            if meanRecall(threshold: middle, floor: floor) >= target { upper = middle } else { low = middle }
-        }
         let recallLow = meanRecall(threshold: low, floor: floor)
         let recallHigh = meanRecall(threshold: high, floor: floor)
         guard recallHigh > recallLow else { return StopPlan(low: high, high: high, highShare: 1, floor: floor) }
@@ -176,17 +170,25 @@ final class RecallCalibration: Sendable {
     /// up to the largest statistic recorded; ∞ when none reaches it).
     /// - Complexity: O(bisectionSteps × samples × trace length).
     func threshold(for target: Double, floor: Int = 1) -> Float {
+        bracket(for: target, floor: floor).high
+    }
+
+    /// The bisection of ``threshold(for:floor:)``: `high` is that threshold, and `low` the largest
+    /// threshold it tried whose mean recall falls short of `target` (within the bisection's
+    /// resolution of `high`, so the step at `target` lies between them; 0 when `high` is 0 or ∞).
+    /// - Complexity: O(bisectionSteps × samples × trace length).
+    private func bracket(for target: Double, floor: Int) -> (low: Float, high: Float) {
         // No sample (an index too small to calibrate on): scan everything, which is exact.
-        guard !traces.isEmpty else { return .infinity }
-        if meanRecall(threshold: 0, floor: floor) >= target { return 0 }
+        guard !traces.isEmpty else { return (0, .infinity) }
+        if meanRecall(threshold: 0, floor: floor) >= target { return (0, 0) }
         var low: Float = 0
         var high = largestStatistic
-        if meanRecall(threshold: high, floor: floor) < target { return .infinity }
+        if meanRecall(threshold: high, floor: floor) < target { return (0, .infinity) }
         for _ in 0..<RecallCalibration.bisectionSteps {
             let middle = (low + high) / 2
             if meanRecall(threshold: middle, floor: floor) >= target { high = middle } else { low = middle }
         }
-        return high
+        return (low, high)
     }
 
     /// Measures traces for the calibration queries of `truth` (their exact neighbours known).

@@ -55,14 +55,6 @@ struct AdaptiveScan {
         floor < 4 ? floor + 1 : (floor * 7 + 4) / 5
     }
 
-    /// Whether `partitions` is on the floor ladder (``nextFloor(after:)``).
-    /// - Complexity: O(log partitions).
-    static func isFloor(_ partitions: Int) -> Bool {
-        var floor = 1
-        while floor < partitions { floor = nextFloor(after: floor) }
-        return floor == partitions
-    }
-
     /// Scans at least `floor` partitions and then until the stopping statistic reaches
     /// `threshold`, or `maxPartitions` have been scanned, or every partition has.
     /// - Complexity: O(candidates × d) for the geometry plus the scans.

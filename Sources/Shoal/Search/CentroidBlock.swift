@@ -141,10 +141,9 @@ final class CentroidBlock: Sendable {
         rows rowCount: Int, dimension d: Int
     ) -> [Float] {
         var out = [Float](repeating: 0, count: count * rowCount)
-        var pointNorms = [Float](repeating: 0, count: count)
-        pointNorms.withUnsafeMutableBufferPointer { pn in
+        let pointNorms = QueryNorms.squared(points, count: count, dimension: d, metric: .squaredL2)
+        pointNorms.withUnsafeBufferPointer { pn in
             out.withUnsafeMutableBufferPointer { o in
-                Kernels.squaredNorms(rows: points, count: count, dimension: d, out: pn.baseAddress!)
                 Kernels.batchDistances(
                     .squaredL2, queries: points, queryNorms: pn.baseAddress!, queryCount: count, rows: rows,
                     rowNorms: norms, rowCount: rowCount, dimension: d, out: o.baseAddress!, outStride: rowCount)

@@ -31,14 +31,11 @@ enum FlatSelection {
             let (partition, queries, found) = shared.value
             let start = item * queryChunk
             let n = min(queryChunk, queryCount - start)
-            var queryNorms = [Float](repeating: 0, count: n)
             var distances = [Float](repeating: 0, count: n * rows)
             let block = queries + start * d
-            queryNorms.withUnsafeMutableBufferPointer { qn in
+            let queryNorms = QueryNorms.squared(block, count: n, dimension: d, metric: metric)
+            queryNorms.withUnsafeBufferPointer { qn in
                 distances.withUnsafeMutableBufferPointer { out in
-                    if metric == .squaredL2 {
-                        Kernels.squaredNorms(rows: block, count: n, dimension: d, out: qn.baseAddress!)
-                    }
                     Kernels.batchDistances(
                         metric, queries: block, queryNorms: qn.baseAddress!, queryCount: n, rows: partition.vectors,
                         rowNorms: partition.norms, rowCount: rows, dimension: d, out: out.baseAddress!,

@@ -52,8 +52,7 @@ enum NearestScan {
             let chunk = work.items[item]
             queryNorms.withUnsafeBufferPointer { norms in
                 scan(
-                    work.partitions[chunk.group], rowNorms: work.partitions[chunk.group].norms,
-                    queries: work.members[chunk.range], allQueries: queries, queryNorms: norms.baseAddress!,
+                    work.partitions[chunk.group], queries: work.members[chunk.range], allQueries: queries, queryNorms: norms.baseAddress!,
                     metric: metric, best: bests[worker], scratch: scratches[worker])
             }
         }
@@ -135,7 +134,7 @@ enum NearestScan {
 
     /// Scans one partition for a chunk of queries (ascending) and lowers their running best.
     private static func scan(
-        _ partition: Partition, rowNorms: UnsafePointer<Float>, queries queryList: ArraySlice<Int32>,
+        _ partition: Partition, queries queryList: ArraySlice<Int32>,
         allQueries: UnsafePointer<Float>,
         queryNorms: UnsafePointer<Float>, metric: KernelMetric, best: RunningBest, scratch: ScanScratch
     ) {
@@ -175,7 +174,7 @@ enum NearestScan {
             }
             Kernels.batchDistances(
                 metric, queries: kernelQueries, queryNorms: kernelNorms, queryCount: n, rows: vectors,
-                rowNorms: rowNorms, rowCount: rows, dimension: d, out: distances, outStride: rows)
+                rowNorms: partition.norms, rowCount: rows, dimension: d, out: distances, outStride: rows)
             for i in 0..<list.count {
                 let q = Int(list[i])
                 let line = inPlace ? q - first : i

@@ -103,9 +103,10 @@ import Testing
                 #expect(result.misplaced == nil)
             }
         }
-        if let last = run.results.last, last.kind == .query {
-            #expect(last.misplaced == run.index.placementAudit().misplaced)
-        }
+        // The fixture's runbook ends with a query operation, so its count is the final index's.
+        let last = try #require(run.results.last)
+        try #require(last.kind == .query)
+        #expect(last.misplaced == run.index.placementAudit().misplaced)
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         try WorkloadReport.write(run, runbook: book, to: directory.file("out"))
