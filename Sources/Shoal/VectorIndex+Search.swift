@@ -116,13 +116,14 @@ extension VectorIndex {
         let calibration = calibrations.calibration(
             k: k, changes: statistics.splits + statistics.merges, levels: levels.count,
             partitions: levels[0].partitions.count, count: levels[0].count
-        ) {
+        ) { stale in
             let truth = calibrations.neighbours.truth(
                 k: k, base: levels[0], metric: metric.kernelMetric, threads: threads,
                 sampleSize: configuration.calibrationQueries, seed: configuration.seed)
             return RecallCalibration.measure(
                 truth: truth, levels: levels, metric: metric, search: engine, k: k, threads: threads,
-                separations: separationTable(build: false), centroids: centroidBlock())
+                separations: separationTable(build: false), centroids: centroidBlock(), structure: structureGeneration,
+                previous: stale)
         }
         let plan = calibration.plan(for: target)
         var scan = AdaptiveScan(levels: levels, metric: metric, search: engine)

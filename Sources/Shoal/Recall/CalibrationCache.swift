@@ -3,8 +3,9 @@
 /// least 8), its size changed by more than 5 %, a level added or removed, or the first k neighbours
 /// of a quarter of the calibration queries changed by adds and removes — plus the calibration
 /// queries and their exact neighbours (``neighbours``), which are kept current between
-/// measurements, so that measuring again costs one recall-target scan per calibration query (and
-/// brute force only for the queries whose neighbours were removed).
+/// measurements, so that measuring again costs one recall-target scan per calibration query whose
+/// trace may have changed (``RecallCalibration/measure(truth:levels:metric:search:k:threads:separations:centroids:structure:previous:)``),
+/// and brute force only for the queries whose neighbours were removed.
 ///
 /// Thread safety: any thread; one mutex guards the table, and measuring happens outside it (two
 /// threads may measure at once; the later result wins, which is harmless).
@@ -28,14 +29,16 @@ final class CalibrationCache: Sendable {
         removeAll()
     }
 
-    /// The calibration for `k`, measuring it with `measure` when missing or stale.
+    /// The calibration for `k`, measuring it with `measure` when missing or stale (`measure` gets
+    /// the stale one, whose still-current traces it may keep).
     /// - Parameters:
     ///   - changes: splits plus merges so far (it only grows).
     ///   - levels: the index's level count.
     ///   - partitions: base partitions now.
     ///   - count: vectors stored now.
     func calibration(
-        k: Int, changes: Int, levels: Int, partitions: Int, count: Int, measure: () -> RecallCalibration
+        k: Int, changes: Int, levels: Int, partitions: Int, count: Int,
+        measure: (_ stale: RecallCalibration?) -> RecallCalibration
     ) -> RecallCalibration {
         let cached = entries.withLock { $0[k] }
         let (disturbances, queries) = neighbours.disturbanceCount
@@ -56,7 +59,7 @@ final class CalibrationCache: Sendable {
         {
             return cached.calibration
         }
-        let fresh = measure()
+        let fresh = measure(cached?.calibration)
         entries.withLock {
             $0[k] = Entry(calibration: fresh, changes: changes, levels: levels, count: count, disturbances: disturbances)
         }

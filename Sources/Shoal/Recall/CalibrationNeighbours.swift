@@ -139,21 +139,24 @@ final class CalibrationNeighbours: Sendable {
             for (q, list) in zip(missing, computed) { set.lists[q] = list }
         }
         let computed = set
-        state.withLock { s in
+        let generation = state.withLock { s in
             // A new set is installed unless the queries were replaced meanwhile; computed lists go
             // into the set they were computed for (a reader that computed the same lists at the same
             // time, under the same shared lock, computed the same values).
             if fresh {
-                guard s.version == version else { return }
+                guard s.version == version else { return -1 }
                 s.version += 1
                 var installed = computed
                 installed.generation = s.version
                 s.set = installed
+                return s.version
             } else if s.set?.generation == computed.generation {
                 s.set = computed
             }
+            return computed.generation
         }
-        return CalibrationTruth(queries: set.queries, own: set.own, lists: set.lists.compactMap { $0 })
+        return CalibrationTruth(
+            queries: set.queries, own: set.own, lists: set.lists.compactMap { $0 }, generation: generation)
     }
 
     /// Whether a stored-vector sample should be drawn again.
@@ -246,17 +249,18 @@ final class CalibrationNeighbours: Sendable {
     /// Drops removed ids from the lists; a list left with fewer entries than the largest k
     /// calibrated is dropped, to be computed again. Call it under the index's exclusive lock, with
     /// the removal being committed.
-    /// - Complexity: O(queries × depth) hash lookups.
+    /// - Complexity: O(queries × depth) bitmap tests (``RemovedIDs``).
     func commitRemove(_ removed: Set<Int64>) {
+        let screen = RemovedIDs(removed)
         state.withLock { s in
             // In place (`s.set?...`): a copy of the set would copy every list.
             guard let count = s.set?.count, let minimum = s.set?.minimum else { return }
             for q in 0..<count {
-                if let own = s.set?.own, removed.contains(own[q]) { s.set?.removedOwn += 1 }
-                if let top = s.set?.lists[q]?.ids.prefix(minimum), top.contains(where: removed.contains) {
+                if let own = s.set?.own, screen.contains(own[q]) { s.set?.removedOwn += 1 }
+                if let top = s.set?.lists[q]?.ids.prefix(minimum), top.contains(where: screen.contains) {
                     s.disturbances += 1
                 }
-                guard s.set?.lists[q]?.remove(removed) == true, let list = s.set?.lists[q] else { continue }
+                guard s.set?.lists[q]?.remove(screen) == true, let list = s.set?.lists[q] else { continue }
                 if !list.covers(minimum) { s.set?.lists[q] = nil }
             }
         }
@@ -309,6 +313,9 @@ struct CalibrationTruth: Sendable {
     /// Per query, the id it must not count (the stored vector it was sampled from), or nil.
     let own: [Int64]?
     let lists: [NeighbourList]
+    /// Identifies the query set (the same queries, though their lists change): negative for a
+    /// set drawn by a reader that lost the race to install it.
+    let generation: Int
 }
 
 /// What ``CalibrationNeighbours/prepareAdd(vectors:ids:metric:threads:)`` found: per query (nil for

@@ -31,12 +31,46 @@ enum CalibrationTrace {
     ///   - neighbours: the query's exact neighbour list among the stored vectors.
     ///   - own: the id the query was sampled from (excluded from `neighbours`), if any.
     ///   - geometry: the query's candidate geometry when already computed (nil: the scan's own).
-    /// - Returns: (statistic, recall) after each scanned partition; empty when the list is.
+    /// - Returns: (statistic, recall) after each scanned partition (empty when the list is), and
+    ///   what they were recorded from.
     /// - Complexity: O(candidates × d) for the geometry, O(size × d) per partition scanned before
     ///   the heap settles, O(list + live candidates) per partition after.
     static func record(
         query: UnsafePointer<Float>, neighbours list: NeighbourList, own: Int64?, k: Int, scan: AdaptiveScan,
         geometry: CandidateGeometry? = nil
+    ) -> (steps: [(estimate: Float, recall: Float)], source: Source) {
+        let base = scan.levels[0]
+        let kernel = scan.metric.kernelMetric
+        // The partition of each list entry, and of the own vector while it is stored.
+        let partitions = list.ids.map { id in base.locations[id].map { Int($0.partition) } ?? -1 }
+        let ownEntry = own.flatMap { Self.ownEntry($0, query: query, base: base, metric: kernel) }
+        var reads: [Source.Read] = []
+        var deepest = -1
+        let steps = record(
+            query: query, list: list, partitions: partitions, ownEntry: ownEntry, own: own, k: k, scan: scan,
+            geometry: geometry, reads: &reads, deepest: &deepest)
+        let source = Source(
+            list: list, k: k, deepest: deepest, homes: Array(partitions.prefix(deepest + 1)), own: ownEntry,
+            reads: reads)
+        return (steps, source)
+    }
+
+    /// The partition and distance of the query's own vector `own`, when it is stored.
+    static func ownEntry(
+        _ own: Int64, query: UnsafePointer<Float>, base: PartitionStore, metric: KernelMetric
+    ) -> (partition: Int, distance: Float)? {
+        guard let location = base.locations[own], let row = base.vector(for: own) else { return nil }
+        return (Int(location.partition), ExactNeighbours.distance(query, row, dimension: base.dimension, metric: metric))
+    }
+
+    /// The trace of ``record(query:neighbours:own:k:scan:geometry:)``. Appends each partition read
+    /// in full to `reads`, and sets `deepest` to the deepest list entry the heap ever held: at
+    /// every step it holds the `k + extra` first list entries among the scanned partitions (they
+    /// precede every other stored vector), so later entries never touched the trace.
+    private static func record(
+        query: UnsafePointer<Float>, list: NeighbourList, partitions: [Int], ownEntry: (partition: Int, distance: Float)?,
+        own: Int64?, k: Int, scan: AdaptiveScan, geometry: CandidateGeometry?, reads: inout [Source.Read],
+        deepest: inout Int
     ) -> [(estimate: Float, recall: Float)] {
         let base = scan.levels[0]
         let kernel = scan.metric.kernelMetric
@@ -44,32 +78,45 @@ enum CalibrationTrace {
         guard truthCount > 0 else { return [] }
         let extra = own == nil ? 0 : 1
         let settledAt = k + extra
-        // The partition of each list entry, and of the own vector while it is stored.
-        let partitions = list.ids.map { id in base.locations[id].map { Int($0.partition) } ?? -1 }
-        var ownEntry: (partition: Int, distance: Float)?
-        if let own, let location = base.locations[own], let row = base.vector(for: own) {
-            let distance = ExactNeighbours.distance(query, row, dimension: base.dimension, metric: kernel)
-            ownEntry = (Int(location.partition), distance)
-        }
         var cursor = AdaptiveCursor(
             scan: scan, query: query, k: k + extra, threshold: .infinity, maxPartitions: .max, geometry: geometry)
         let scratch = ScanScratch()
         var trace: [(estimate: Float, recall: Float)] = []
         var found = 0
         var seen = 0
+        /// The list entries in the scanned partitions, ascending.
+        var scannedEntries: [Int] = []
+        /// The rows pushed from the partition read last, with their distances.
+        var pushed: [(id: Int64, distance: Float)] = []
         /// Entries when the last true neighbour was found.
         var completeAt: Int?
         while let (position, pid) = cursor.next() {
             let settled = list.complete || seen >= settledAt
             if !settled {
                 guard let partition = base.partitions[pid] else { break }
-                scanInFull(partition, query: query, metric: kernel, into: cursor.heap, scratch: scratch)
+                pushed.removeAll(keepingCapacity: true)
+                let heap = cursor.heap
+                forEachRow(of: partition, query: query, metric: kernel, scratch: scratch, within: { heap.threshold(query: 0) }) {
+                    id, distance in
+                    heap.push(query: 0, distance: distance, id: id)
+                    pushed.append((id, distance))
+                }
+                // Rows beyond the heap's worst now can never be in it.
+                let bound = heap.threshold(query: 0)
+                reads.append(
+                    Source.Read(
+                        partition: pid, version: partition.version, bound: bound,
+                        within: pushed.filter { $0.distance <= bound }.sorted { $0.id < $1.id }))
             }
             for (i, home) in partitions.enumerated() where home == pid {
                 if settled { cursor.heap.push(query: 0, distance: list.distances[i], id: list.ids[i]) }
                 seen += 1
                 if i < truthCount { found += 1 }
+                var slot = scannedEntries.count
+                while slot > 0 && scannedEntries[slot - 1] > i { slot -= 1 }
+                scannedEntries.insert(i, at: slot)
             }
+            if !scannedEntries.isEmpty { deepest = max(deepest, scannedEntries[min(scannedEntries.count, settledAt) - 1]) }
             if let ownEntry, ownEntry.partition == pid {
                 if settled, let own { cursor.heap.push(query: 0, distance: ownEntry.distance, id: own) }
                 seen += 1
@@ -86,30 +133,45 @@ enum CalibrationTrace {
         return trace
     }
 
-    /// Pushes every row of `partition` into `heap` with its one-row distance. Under squared L2 the
-    /// block kernel screens the rows first: both kernels sum the same squares in different orders,
-    /// each within a relative d·ε of the exact sum, so a row whose block distance exceeds the heap's
-    /// worst by more than that cannot enter, and only the others get their one-row distance.
+    /// The rows of `partition` at a one-row distance of at most `bound` from `query`, as (id,
+    /// distance), ascending by id: what ``record(query:neighbours:own:k:scan:geometry:)`` keeps of a
+    /// partition it reads in full (``Source/Read``).
     /// - Complexity: O(size × d).
-    private static func scanInFull(
-        _ partition: Partition, query: UnsafePointer<Float>, metric: KernelMetric, into heap: TopKBuffers,
+    static func rows(
+        of partition: Partition, within bound: Float, query: UnsafePointer<Float>, metric: KernelMetric,
         scratch: ScanScratch
+    ) -> [(id: Int64, distance: Float)] {
+        var rows: [(id: Int64, distance: Float)] = []
+        forEachRow(of: partition, query: query, metric: metric, scratch: scratch, within: { bound }) { id, distance in
+            if distance <= bound { rows.append((id, distance)) }
+        }
+        return rows.sorted { $0.id < $1.id }
+    }
+
+    /// Calls `body` with the id and one-row distance of every row of `partition` whose distance
+    /// may be at most `limit()` (read again before each row; it may only fall), and perhaps of a
+    /// few more. Under squared L2 the block kernel screens the rows first: both kernels sum the
+    /// same squares in different orders, each within a relative d·ε of the exact sum, so a row
+    /// whose block distance exceeds the limit by more than that is skipped, and only the others
+    /// get their one-row distance, as the list's distances do.
+    /// - Complexity: O(size × d).
+    private static func forEachRow(
+        of partition: Partition, query: UnsafePointer<Float>, metric: KernelMetric, scratch: ScanScratch,
+        within limit: () -> Float, _ body: (Int64, Float) -> Void
     ) {
         let d = partition.dimension
         let rows = partition.count
         guard metric == .squaredL2, rows > 0 else {
             for slot in 0..<rows {
-                let distance = ExactNeighbours.distance(query, partition.row(slot), dimension: d, metric: metric)
-                heap.push(query: 0, distance: distance, id: partition.ids[slot])
+                body(partition.ids[slot], ExactNeighbours.distance(query, partition.row(slot), dimension: d, metric: metric))
             }
             return
         }
         scratch.reserveDistances(rows)
         Kernels.distances(metric, query: query, rows: partition.vectors, count: rows, dimension: d, out: scratch.distances)
         let factor = 1 + 4 * Float(d) * Float.ulpOfOne
-        for slot in 0..<rows where scratch.distances[slot] <= heap.threshold(query: 0) * factor {
-            let distance = ExactNeighbours.distance(query, partition.row(slot), dimension: d, metric: metric)
-            heap.push(query: 0, distance: distance, id: partition.ids[slot])
+        for slot in 0..<rows where scratch.distances[slot] <= limit() * factor {
+            body(partition.ids[slot], ExactNeighbours.distance(query, partition.row(slot), dimension: d, metric: metric))
         }
     }
 }

@@ -79,9 +79,9 @@ struct NeighbourList: Equatable, Sendable {
     }
 
     /// Drops the entries whose id is in `removed`; returns whether any was dropped.
-    /// - Complexity: O(count) hash lookups.
+    /// - Complexity: O(count) bitmap tests, plus a hash lookup for each that passes.
     @discardableResult
-    mutating func remove(_ removed: Set<Int64>) -> Bool {
+    mutating func remove(_ removed: RemovedIDs) -> Bool {
         guard ids.contains(where: removed.contains) else { return false }
         var keptDistances: [Float] = []
         var keptIDs: [Int64] = []

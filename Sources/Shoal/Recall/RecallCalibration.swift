@@ -42,9 +42,20 @@ final class RecallCalibration: Sendable {
     /// The top of the threshold bisection: the largest statistic recorded, at least 1.
     private let largestStatistic: Float
 
-    init(traces: [[(estimate: Float, recall: Float)]], allowsFloors: Bool = true) {
+    /// What the traces were recorded from, so that measuring again keeps the traces still
+    /// current (nil: keep none).
+    let sources: TraceSources?
+    /// How many traces were kept from the calibration measured before this one.
+    let keptTraces: Int
+
+    init(
+        traces: [[(estimate: Float, recall: Float)]], allowsFloors: Bool = true, sources: TraceSources? = nil,
+        keptTraces: Int = 0
+    ) {
         self.traces = traces
         self.allowsFloors = allowsFloors
+        self.sources = sources
+        self.keptTraces = keptTraces
         largestStatistic = max(1, traces.lazy.flatMap { $0 }.map(\.estimate).max() ?? 1)
     }
 
@@ -189,41 +200,5 @@ final class RecallCalibration: Sendable {
             if meanRecall(threshold: middle, floor: floor) >= target { high = middle } else { low = middle }
         }
         return (low, high)
-    }
-
-    /// Measures traces for the calibration queries of `truth` (their exact neighbours known).
-    /// - Parameters:
-    ///   - separations: the index's table of top-level centroid distances, when it has one built.
-    ///   - centroids: the index's block of base centroids, when it has one (gathered here if not).
-    /// - Complexity: O(queries × (partitions × d + scanned × size × d)) spread over `threads`,
-    ///   where only the partitions scanned before a query's first `k + 1` neighbours are found are
-    ///   read in full (``CalibrationTrace``).
-    static func measure(
-        truth: CalibrationTruth, levels: [PartitionStore], metric: DistanceMetric, search: LevelSearch, k: Int,
-        threads: Int, separations: SeparationTable? = nil, centroids known: CentroidBlock? = nil
-    ) -> RecallCalibration {
-        let base = levels[0]
-        let d = base.dimension
-        let count = truth.lists.count
-        guard count > 0, base.count > k + 1, levels.count > 1 else { return RecallCalibration(traces: []) }
-        let traces = WorkerSlots<[(estimate: Float, recall: Float)]>(count: count)
-        var scan = AdaptiveScan(levels: levels, metric: metric, search: search)
-        scan.separations = separations
-        scan.centroids = known ?? CentroidBlock(levels: levels, limit: scan.initialCandidates)
-        // Every query's geometry from batched kernel calls, as a search batch gets them.
-        let geometries = truth.queries.withUnsafeBufferPointer { buffer in
-            scan.centroids?.geometries(queries: buffer.baseAddress!, queryCount: count, separations: separations)
-        }
-        let shared = SendableBox((truth, traces, scan, geometries))
-        Parallel.forEach(count: count, threads: threads) { _, q in
-            let (truth, traces, scan, geometries) = shared.value
-            let trace = truth.queries.withUnsafeBufferPointer { buffer in
-                CalibrationTrace.record(
-                    query: buffer.baseAddress! + q * d, neighbours: truth.lists[q], own: truth.own?[q], k: k, scan: scan,
-                    geometry: geometries?[q])
-            }
-            traces.set(q, trace)
-        }
-        return RecallCalibration(traces: traces.all, allowsFloors: truth.own == nil)
     }
 }

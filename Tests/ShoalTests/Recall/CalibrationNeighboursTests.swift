@@ -50,12 +50,16 @@ import Testing
         }
     }
 
-    /// Measures a calibration under the read lock on `truth`.
-    private func measure(_ index: VectorIndex, truth: CalibrationTruth, k: Int) -> RecallCalibration {
+    /// Measures a calibration under the read lock on `truth`, keeping the current traces of
+    /// `previous`.
+    private func measure(
+        _ index: VectorIndex, truth: CalibrationTruth, k: Int, previous: RecallCalibration? = nil
+    ) -> RecallCalibration {
         index.lock.withReadLock {
             let engine = LevelSearch(levels: index.levels, metric: index.metric.kernelMetric, threads: 2, upperLevelNprobe: nil)
             return RecallCalibration.measure(
-                truth: truth, levels: index.levels, metric: index.metric, search: engine, k: k, threads: 2)
+                truth: truth, levels: index.levels, metric: index.metric, search: engine, k: k, threads: 2,
+                structure: index.structureGeneration, previous: previous)
         }
     }
 
@@ -150,6 +154,52 @@ import Testing
         for target in [0.8, 0.9, 0.95, 0.99] {
             #expect(incremental.threshold(for: target) == scratch.threshold(for: target))
         }
+    }
+
+    /// Measuring again keeps the traces whose inputs are unchanged, and the result equals a
+    /// measurement from scratch on the same lists: with pinned queries and with sampled stored
+    /// vectors (whose own vectors are removed and one added back elsewhere), under adds and
+    /// removes near some queries and far from others; after a split, a merge or a refinement it
+    /// keeps none. Unclustered data and k = 10 make the heap settle late, so rows beyond the
+    /// lists decide many traces' first steps.
+    @Test(arguments: [false, true])
+    func measuringAgainKeepsCurrentTracesAndEqualsAFullMeasurement(sampled: Bool) throws {
+        var random = SeededRandom(seed: 47)
+        let k = 10
+        let d = 16
+        let configuration = IndexConfiguration(
+            dimension: d, metric: .l2, partitionCount: 24, threads: 2, calibrationQueries: 48)
+        let index = try VectorIndex.build(vectors: random.gaussianRows(1500, dimension: d), configuration: configuration)
+        if !sampled { try index.calibrate(queries: random.gaussianRows(48, dimension: d), k: k) }
+        var previous = measure(index, truth: keptAndFresh(index, queries: [], k: k).0, k: k)
+        let own = previous.sources.map { _ in keptAndFresh(index, queries: [], k: k).0.own } ?? nil
+        var kept = 0
+        var next: Int64 = 30_000
+        for step in 0..<12 {
+            try index.add(vectors: random.gaussianRows(6, dimension: d), ids: (0..<Int64(6)).map { next + $0 })
+            next += 6
+            let stored = index.allIDs()
+            var victims: [Int64] = []
+            for _ in 0..<3 { victims.append(stored[Int(random.next() % UInt64(stored.count))]) }
+            if let own, step == 2 || step == 4 { victims.append(own[step]) }
+            try index.remove(ids: victims.uniqued())
+            if let own, step == 8 { try index.add(vectors: random.gaussianRows(1, dimension: d), ids: [own[2]]) }
+            let generation = index.structureGeneration
+            if step == 10 { index.maintain() }
+            let truth = keptAndFresh(index, queries: [], k: k).0
+            #expect(truth.own == own)
+            let full = measure(index, truth: truth, k: k)
+            let again = measure(index, truth: truth, k: k, previous: previous)
+            #expect(again.traces.count == full.traces.count)
+            for (a, b) in zip(again.traces, full.traces) {
+                #expect(a.map(\.estimate) == b.map(\.estimate))
+                #expect(a.map(\.recall) == b.map(\.recall))
+            }
+            if index.structureGeneration != generation { #expect(again.keptTraces == 0) }
+            kept += again.keptTraces
+            previous = again
+        }
+        #expect(kept > 0)
     }
 
     /// Disturbances count the lists whose first k entries an add or a remove changed, once per

@@ -25,8 +25,8 @@ import Testing
 
     @Test func removalKeepsThePrefixAndReportsWhetherAnythingWent() {
         var list = NeighbourList(entries: [(1, 1), (2, 2), (3, 3)], complete: false)
-        let removedNothing = list.remove([9])
-        let removedTwo = list.remove([2, 9])
+        let removedNothing = list.remove(RemovedIDs([9]))
+        let removedTwo = list.remove(RemovedIDs([2, 9]))
         #expect(!removedNothing && removedTwo)
         #expect(list.ids == [1, 3] && list.distances == [1, 3])
         #expect(list.covers(2) && !list.covers(3))
