@@ -35,10 +35,12 @@ extension CalibrationTrace {
         /// Whether the list was complete, and how many of the first `k` entries it had.
         let complete: Bool
         let truthCount: Int
-        /// The deepest list entry the heap held (-1: none), and the entries up to it.
+        /// The deepest list entry the heap held (-1: none), and the entries up to it. (Copies: a
+        /// slice would hold the whole list's storage, and the next add or remove under the
+        /// exclusive lock would copy the list it shares.)
         let deepest: Int
-        let ids: ArraySlice<Int64>
-        let distances: ArraySlice<Float>
+        let ids: [Int64]
+        let distances: [Float]
         /// The partition of each of those entries then (-1: not stored).
         let homes: [Int]
         /// The partition and distance of the query's own vector then, if it was stored.
@@ -52,8 +54,8 @@ extension CalibrationTrace {
             complete = list.complete
             truthCount = min(k, list.count)
             self.deepest = deepest
-            ids = list.ids.prefix(deepest + 1)
-            distances = list.distances.prefix(deepest + 1)
+            ids = Array(list.ids.prefix(deepest + 1))
+            distances = Array(list.distances.prefix(deepest + 1))
             self.homes = homes
             self.own = own
             self.reads = reads
@@ -69,7 +71,7 @@ extension CalibrationTrace {
             metric: KernelMetric, scratch: ScanScratch
         ) -> Source? {
             guard list.complete == complete, min(k, list.count) == truthCount, list.count > deepest,
-                list.ids.prefix(deepest + 1) == ids, list.distances.prefix(deepest + 1) == distances
+                list.ids.prefix(deepest + 1).elementsEqual(ids), list.distances.prefix(deepest + 1).elementsEqual(distances)
             else { return nil }
             let ownNow = ownID.flatMap { CalibrationTrace.ownEntry($0, query: query, base: base, metric: metric) }
             guard ownNow?.partition == own?.partition, ownNow?.distance == own?.distance else { return nil }

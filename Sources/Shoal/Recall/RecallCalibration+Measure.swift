@@ -47,12 +47,12 @@ extension RecallCalibration {
         let earlier = previous.flatMap { previous in
             previous.sources.flatMap { sources in
                 sources.querySet >= 0 && sources.querySet == truth.generation && sources.structure == structure
-                    && sources.k == k && sources.perQuery.count == count && previous.traces.count == count
+                    && sources.k == k && sources.perQuery.count == count
                     ? (traces: previous.traces, sources: sources.perQuery) : nil
             }
         }
         let kernel = metric.kernelMetric
-        let measured = WorkerSlots<(steps: [(estimate: Float, recall: Float)], source: CalibrationTrace.Source, kept: Bool)>(
+        let measured = WorkerSlots<(steps: [(estimate: Float, recall: Float)], source: CalibrationTrace.Source)>(
             count: count)
         let shared = SendableBox((truth, measured, scan, geometries, earlier, base))
         Parallel.forEach(count: count, threads: threads) { _, q in
@@ -64,19 +64,18 @@ extension RecallCalibration {
                         query: query, list: truth.lists[q], own: truth.own?[q], k: k, base: base, metric: kernel,
                         scratch: ScanScratch())
                 {
-                    measured.set(q, (earlier.traces[q], source, true))
+                    measured.set(q, (earlier.traces[q], source))
                 } else {
                     let trace = CalibrationTrace.record(
                         query: query, neighbours: truth.lists[q], own: truth.own?[q], k: k, scan: scan,
                         geometry: geometries?[q])
-                    measured.set(q, (trace.steps, trace.source, false))
+                    measured.set(q, (trace.steps, trace.source))
                 }
             }
         }
         let results = measured.all
         return RecallCalibration(
             traces: results.map(\.steps), allowsFloors: truth.own == nil,
-            sources: TraceSources(querySet: truth.generation, structure: structure, k: k, perQuery: results.map(\.source)),
-            keptTraces: results.filter(\.kept).count)
+            sources: TraceSources(querySet: truth.generation, structure: structure, k: k, perQuery: results.map(\.source)))
     }
 }

@@ -45,17 +45,11 @@ final class RecallCalibration: Sendable {
     /// What the traces were recorded from, so that measuring again keeps the traces still
     /// current (nil: keep none).
     let sources: TraceSources?
-    /// How many traces were kept from the calibration measured before this one.
-    let keptTraces: Int
 
-    init(
-        traces: [[(estimate: Float, recall: Float)]], allowsFloors: Bool = true, sources: TraceSources? = nil,
-        keptTraces: Int = 0
-    ) {
+    init(traces: [[(estimate: Float, recall: Float)]], allowsFloors: Bool = true, sources: TraceSources? = nil) {
         self.traces = traces
         self.allowsFloors = allowsFloors
         self.sources = sources
-        self.keptTraces = keptTraces
         largestStatistic = max(1, traces.lazy.flatMap { $0 }.map(\.estimate).max() ?? 1)
     }
 
