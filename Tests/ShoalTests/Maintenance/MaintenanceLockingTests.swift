@@ -110,7 +110,10 @@ import Testing
         #expect(index.count == expected.count)
         #expect(reports.reduce(0) { $0 + $1.splits } > 0, "passes split")
         #expect(reports.reduce(0) { $0 + $1.merges } >= 4, "passes merged the emptied partitions")
-        #expect(reports.reduce(0) { $0 + $1.refinementMoves } > 0, "passes refined")
+        // Whether a refinement finds rows to move depends on how the writers' batches interleave
+        // with the passes (one CI run split only where no row was nearer another centroid), so only
+        // the refinement itself is required here; RefinementTests cover the moves.
+        #expect(reports.reduce(0) { $0 + $1.refinedPartitions } > 0, "passes refined")
         #expect(index.partitionSizes.allSatisfy { $0 > 0 })
         let statistics = index.maintenanceStatistics
         #expect(statistics.passes == reports.count)
