@@ -138,12 +138,11 @@ extension VectorIndex {
         let merged = TopKBuffers(queryCount: queryCount, k: k)
         if queryCount >= AdaptiveSearchTuning.minimumBatch {
             // A batch: rounds of the batched kernel, with the same stopping decisions.
-            var batch = AdaptiveBatch(
-                scan: scan, k: k, maxPartitions: limit,
+            let batch = AdaptiveBatch(
+                scan: scan, k: k, floor: plan.floor, maxPartitions: limit,
                 firstRound: calibration.stopLength(
                     threshold: plan.low, floor: plan.floor, quantile: AdaptiveSearchTuning.firstRoundQuantile),
                 threads: threads)
-            batch.floor = plan.floor
             let thresholds = (0..<queryCount).map { plan.threshold(sequence: firstSequence &+ $0) }
             let cursors = batch.run(queries: queries, queryCount: queryCount, thresholds: thresholds)
             for (q, cursor) in cursors.enumerated() { merged.merge(query: q, from: cursor.heap, query: 0) }

@@ -23,7 +23,7 @@ struct AdaptiveBatch {
     let scan: AdaptiveScan
     let k: Int
     /// Partitions every query scans before its threshold is consulted (``AdaptiveCursor/floor``).
-    var floor = 1
+    let floor: Int
     let maxPartitions: Int
     let firstRound: Int
     let threads: Int

@@ -31,8 +31,7 @@ import Testing
             #expect(scan.centroids?.count == index.levels[0].partitions.count)
             queries.withUnsafeBufferPointer { buffer in
                 let base = buffer.baseAddress!
-                var batch = AdaptiveBatch(scan: scan, k: 10, maxPartitions: 30, firstRound: 2, threads: 2)
-                batch.floor = floor
+                let batch = AdaptiveBatch(scan: scan, k: 10, floor: floor, maxPartitions: 30, firstRound: 2, threads: 2)
                 let cursors = batch.run(queries: base, queryCount: queryCount, thresholds: thresholds)
                 #expect(cursors.count == queryCount)
                 // Some queries outlast the first round (2 partitions): the later rounds are exercised.
