@@ -71,6 +71,19 @@ import Testing
         #expect(outcome.stderr.split(separator: "\n").count <= 2)
     }
 
+    @Test(arguments: ["1.5", "0", "nan", "0.9,abc"])
+    func aBadRecallTargetFailsBeforeAnyDataIsRead(target: String) throws {
+        // The base file does not exist: the target must be rejected first, with eval's usage.
+        let outcome = try CommandRunner.run([
+            "eval", "--base", "/nonexistent/base.fvecs", "--queries", "q.fvecs", "--recall-target", target,
+        ])
+        #expect(outcome.status == 64)
+        #expect(outcome.stdout.isEmpty)
+        #expect(outcome.stderr.contains("--recall-target takes numbers in (0, 1]"))
+        #expect(outcome.stderr.contains("shoal eval"))
+        #expect(!outcome.stderr.contains("nonexistent"))
+    }
+
     @Test func aCorruptIndexFileIsReportedWithItsPath() throws {
         let folder = try CommandRunner.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

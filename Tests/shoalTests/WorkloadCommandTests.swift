@@ -44,4 +44,14 @@ import Testing
         #expect(outcome.stderr.contains("must sum to 1"))
         #expect(outcome.stderr.split(separator: "\n").count == 1)
     }
+
+    @Test func aBadRecallTargetFailsBeforeTheRunbookIsRead() throws {
+        let outcome = try CommandRunner.run([
+            "workload", "run", "--runbook", "/nonexistent/runbook", "--base", "\(data)/base.fvecs", "--output", "/nonexistent/out",
+            "--recall-target", "1.5",
+        ])
+        #expect(outcome.status == 64)
+        #expect(outcome.stderr.contains("--recall-target must be in (0, 1], got 1.5"))
+        #expect(!outcome.stderr.contains("nonexistent"))
+    }
 }

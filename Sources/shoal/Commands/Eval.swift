@@ -67,6 +67,8 @@ struct Eval: ParsableCommand {
         guard nprobe.values.allSatisfy({ $0 >= 0 }) else { throw ValidationError("--nprobe values must be 0 or more") }
         guard repetitions >= 1 else { throw ValidationError("--repeat must be at least 1") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        // Before any data is read: a bad target fails at once, with this command's usage.
+        _ = try parsedTargets()
     }
 
     func run() throws {
