@@ -113,7 +113,7 @@ struct Eval: ParsableCommand {
 
     private func parsedTargets() throws -> [Double]? {
         guard let recallTarget else { return nil }
-        let values = recallTarget.split(separator: ",").map { Double($0) }
+        let values = recallTarget.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
         guard !values.isEmpty, values.allSatisfy({ $0.map { $0 > 0 && $0 <= 1 } ?? false }) else {
             throw ValidationError("--recall-target takes numbers in (0, 1] separated by commas, got \(recallTarget)")
         }
