@@ -111,4 +111,13 @@ import Testing
         }
         #expect(try succeed(["--help"]).contains("checkpoint"))
     }
+
+    @Test func aBadRecallTargetFailsBeforeTheCollectionIsOpened() throws {
+        let outcome = try CommandRunner.run([
+            "query", "/nonexistent/collection", "--queries", "\(data)/query.fvecs", "--recall-target", "1.5",
+        ])
+        #expect(outcome.status == 64)
+        #expect(outcome.stderr.contains("The value '1.5' is invalid for '--recall-target <recall-target>': give a number in (0, 1]"))
+        #expect(!outcome.stderr.contains("nonexistent"))
+    }
 }

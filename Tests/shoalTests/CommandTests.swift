@@ -79,9 +79,21 @@ import Testing
         ])
         #expect(outcome.status == 64)
         #expect(outcome.stdout.isEmpty)
-        #expect(outcome.stderr.contains("--recall-target takes numbers in (0, 1]"))
+        #expect(outcome.stderr.contains("invalid for '--recall-target <recall-target>': give numbers in (0, 1] separated by commas"))
         #expect(outcome.stderr.contains("shoal eval"))
         #expect(!outcome.stderr.contains("nonexistent"))
+    }
+
+    @Test func recallTargetsMayHaveSpacesAfterTheCommas() throws {
+        let outcome = try CommandRunner.run([
+            "eval", "--base", "\(data)/base.fvecs", "--queries", "\(data)/query.fvecs", "--ground-truth",
+            "\(data)/gt100.ivecs", "--recall-target", "0.8, 0.9", "--json", "--query-limit", "20", "--threads", "1",
+        ])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let targets = outcome.stdout.split(separator: "\n").compactMap { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["recall_target"] as? Double
+        }
+        #expect(targets == [0.8, 0.9])
     }
 
     @Test func aCorruptIndexFileIsReportedWithItsPath() throws {

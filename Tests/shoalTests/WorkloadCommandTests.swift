@@ -51,7 +51,7 @@ import Testing
             "--recall-target", "1.5",
         ])
         #expect(outcome.status == 64)
-        #expect(outcome.stderr.contains("--recall-target must be in (0, 1], got 1.5"))
+        #expect(outcome.stderr.contains("The value '1.5' is invalid for '--recall-target <recall-target>': give a number in (0, 1]"))
         #expect(!outcome.stderr.contains("nonexistent"))
     }
 }

@@ -26,7 +26,7 @@ struct CollectionQuery: ParsableCommand {
     @Option(help: "Partitions scanned per query (ignored with --recall-target).")
     var nprobe: Int = 8
 
-    @Option(name: .customLong("recall-target"), help: "Scan partitions until the estimated recall@k reaches this value in (0, 1].")
+    @Option(name: .customLong("recall-target"), help: "Scan partitions until the estimated recall@k reaches this value in (0, 1].", transform: RecallTargetArgument.single)
     var recallTarget: Double?
 
     @Option(name: [.customShort("o"), .long], help: "Write the neighbour ids here (.ivecs or .npy) instead of printing them.")
@@ -44,9 +44,6 @@ struct CollectionQuery: ParsableCommand {
     func validate() throws {
         guard k >= 1 else { throw ValidationError("--k must be at least 1, got \(k)") }
         guard nprobe >= 0 else { throw ValidationError("--nprobe must be 0 or more, got \(nprobe)") }
-        if let recallTarget, !(recallTarget > 0 && recallTarget <= 1) {
-            throw ValidationError("--recall-target must be in (0, 1], got \(recallTarget)")
-        }
         if scores != nil && output == nil { throw ValidationError("--scores needs --output") }
     }
 

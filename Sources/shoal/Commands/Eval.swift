@@ -34,8 +34,9 @@ struct Eval: ParsableCommand {
 
     @Option(
         name: .customLong("recall-target"),
-        help: "Comma-separated recall targets (e.g. 0.8,0.9,0.95,0.99); each query then picks its own partitions.")
-    var recallTarget: String?
+        help: "Comma-separated recall targets (e.g. 0.8,0.9,0.95,0.99); each query then picks its own partitions.",
+        transform: RecallTargetArgument.list)
+    var recallTarget: [Double]?
 
     @Flag(
         name: .customLong("stored-calibration"),
@@ -67,8 +68,6 @@ struct Eval: ParsableCommand {
         guard nprobe.values.allSatisfy({ $0 >= 0 }) else { throw ValidationError("--nprobe values must be 0 or more") }
         guard repetitions >= 1 else { throw ValidationError("--repeat must be at least 1") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
-        // Before any data is read: a bad target fails at once, with this command's usage.
-        _ = try parsedTargets()
     }
 
     func run() throws {
@@ -94,7 +93,7 @@ struct Eval: ParsableCommand {
                     + "\(searchThreads) thread\(searchThreads == 1 ? "" : "s"), k = \(k)")
             print(EvalTable.header)
         }
-        if let targets = try parsedTargets() {
+        if let targets = recallTarget {
             for target in targets {
                 Terminal.progress("searching with recall target \(target)…")
                 let row = try runner.run(nprobe: 0, recallTarget: target)
@@ -109,15 +108,6 @@ struct Eval: ParsableCommand {
             Terminal.endProgress()
             print(json ? row.json : EvalTable.line(row))
         }
-    }
-
-    private func parsedTargets() throws -> [Double]? {
-        guard let recallTarget else { return nil }
-        let values = recallTarget.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
-        guard !values.isEmpty, values.allSatisfy({ $0.map { $0 > 0 && $0 <= 1 } ?? false }) else {
-            throw ValidationError("--recall-target takes numbers in (0, 1] separated by commas, got \(recallTarget)")
-        }
-        return values.compactMap { $0 }
     }
 }
 

@@ -28,7 +28,7 @@ struct WorkloadRunCommand: ParsableCommand {
     @Option(name: [.customShort("o"), .long], help: "Directory for results.csv, summary.json and the SVG plots.")
     var output: String
 
-    @Option(name: .customLong("recall-target"), help: "Recall target of every search (adaptive scanning), in (0, 1]. Default 0.9 unless --nprobe is given.")
+    @Option(name: .customLong("recall-target"), help: "Recall target of every search (adaptive scanning), in (0, 1]. Default 0.9 unless --nprobe is given.", transform: RecallTargetArgument.single)
     var recallTarget: Double?
 
     @Option(help: "Scan this many partitions per query instead of using a recall target.")
@@ -87,9 +87,6 @@ struct WorkloadRunCommand: ParsableCommand {
         if recallTarget != nil && nprobe != nil { throw ValidationError("give either --recall-target or --nprobe, not both") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if let nprobe, nprobe < 1 { throw ValidationError("--nprobe must be at least 1") }
-        if let recallTarget, !(recallTarget > 0 && recallTarget <= 1) {
-            throw ValidationError("--recall-target must be in (0, 1], got \(recallTarget)")
-        }
         guard calibrationQueries >= 0 else { throw ValidationError("--calibration-queries must be 0 or more") }
         guard tolerance >= 0 else { throw ValidationError("--tolerance must be 0 or more") }
     }

@@ -39,6 +39,28 @@ struct BuildOptions: ParsableArguments {
     }
 }
 
+/// Parses `--recall-target` values, for `@Option(transform:)`: each must be a number in (0, 1], the
+/// range ``SearchOptions`` accepts. A bad value fails while the arguments are parsed, before a
+/// command reads any data, with the command's usage.
+enum RecallTargetArgument {
+    /// One target, such as `0.9`.
+    static func single(_ text: String) throws -> Double {
+        guard let target = Double(text.trimmingCharacters(in: .whitespaces)), target > 0, target <= 1 else {
+            throw ValidationError("give a number in (0, 1], such as 0.9")
+        }
+        return target
+    }
+
+    /// Comma-separated targets, such as `0.8, 0.9,0.95`.
+    static func list(_ text: String) throws -> [Double] {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false)
+        guard let targets = try? parts.map({ try single(String($0)) }), !targets.isEmpty else {
+            throw ValidationError("give numbers in (0, 1] separated by commas, such as 0.8,0.9,0.95")
+        }
+        return targets
+    }
+}
+
 /// Parses a comma-separated list of positive integers such as `1,2,4,8`.
 struct IntegerList: ExpressibleByArgument {
     var values: [Int]
