@@ -162,7 +162,7 @@ import Testing
         recall /= Double(results.queryCount)
         // On its own queries a fresh plan meets the target in expectation; between measurements the
         // calibration may age by design (CalibrationCache), and which splits and merges happen
-        // depends on how the tasks interleave. 20 runs measured 0.873-0.933.
+        // depends on how the tasks interleave, so the bound is loose.
         #expect(abs(recall - 0.9) <= 0.05, "mean recall \(recall) at target 0.9")
         let statistics = index.maintenanceStatistics
         #expect(statistics.splits + statistics.merges > 0, "maintenance changed the partitions while searches ran")
